@@ -55,69 +55,262 @@ macro_rules! spec {
 
 /// Every indicator, pair-scoped first, in the column order of `timeseries.csv`.
 pub const CATALOGUE: &[IndicatorSpec] = &[
-    spec!("oda_committed_usd_per_q", Pair, "USD per quarter", "ODA committed", FlowPerQuarter,
-        "New ODA commitments by the donor country's agencies to the partner (loans and grants)."),
-    spec!("oda_disbursed_usd_per_q", Pair, "USD per quarter", "ODA disbursed (gross)", FlowPerQuarter,
-        "Gross ODA disbursed by the donor country's agencies to the partner."),
-    spec!("oda_net_usd_per_q", Pair, "USD per quarter", "ODA disbursed (net of loan repayments)", FlowPerQuarter,
-        "Gross disbursements minus repayments of earlier concessional loans (the OECD DAC net flow)."),
-    spec!("oda_pipeline_usd", Pair, "USD", "Undisbursed ODA pipeline", StockAtEnd,
-        "Committed but not yet disbursed ODA."),
-    spec!("fdi_stock_usd", Pair, "USD", "FDI stock (registered capital)", StockAtEnd,
-        "Registered capital of active affiliates and joint ventures of the investor country in the partner."),
-    spec!("fdi_registered_usd_per_q", Pair, "USD per quarter", "FDI registered", FlowPerQuarter,
-        "Registered capital of new affiliates and joint ventures this quarter."),
-    spec!("fdi_projects", Pair, "projects", "Active FDI projects", StockAtEnd,
-        "Active affiliates and joint ventures of the investor country in the partner."),
-    spec!("trade_usd_per_q", Pair, "USD per quarter", "Bilateral trade", FlowPerQuarter,
-        "Merchandise trade in both directions: affiliate-linked trade plus arm's-length gravity trade."),
-    spec!("affiliate_output_usd_per_q", Pair, "USD per quarter", "Output of affiliates", FlowPerQuarter,
-        "Output of the investor country's affiliates and joint ventures in the partner."),
-    spec!("residents_persons", Pair, "persons", "Residents abroad", StockAtEnd,
-        "People of the partner country living in the destination country, all programmes, missing and settled."),
-    spec!("interns_persons", Pair, "persons", "Technical interns abroad", StockAtEnd,
-        "Technical interns (TITP, then the employment-for-skill-development system) abroad."),
-    spec!("ssw_persons", Pair, "persons", "Specified skilled workers abroad", StockAtEnd,
-        "Specified skilled workers abroad."),
-    spec!("students_persons", Pair, "persons", "Students abroad", StockAtEnd, "Students abroad."),
-    spec!("engineers_persons", Pair, "persons", "Engineers abroad", StockAtEnd,
-        "Engineers and other highly skilled workers abroad."),
-    spec!("missing_persons", Pair, "persons", "Missing programme participants", StockAtEnd,
-        "Participants who left their programme and stay abroad outside it."),
-    spec!("talent_outflow_persons_per_q", Pair, "persons per quarter", "New departures", FlowPerQuarter,
-        "People leaving the partner for the destination this quarter, all programmes."),
-    spec!("returnees_persons_per_q", Pair, "persons per quarter", "Returnees", FlowPerQuarter,
-        "People coming home at the end of their stay this quarter."),
-    spec!("active_partnerships", Pair, "partnerships", "Active partnerships", StockAtEnd,
-        "Active joint ventures, supply contracts and ODA projects between the two countries."),
-    spec!("mean_partnership_trust", Pair, "trust in [0,1]", "Mean partnership trust", MeanOfQuarters,
-        "Mean beta-reputation trust of active partnerships."),
-    spec!("pair_trust", Pair, "trust in [0,1]", "Country-pair trust", MeanOfQuarters,
-        "Country-pair trust: government trust and the mean of partnership trust, smoothed."),
-    spec!("gov_trust", Pair, "trust in [0,1]", "Government-to-government trust", MeanOfQuarters,
-        "Trust between the two governments, moved by events and shocks."),
-    spec!("mean_friction", Pair, "friction index", "Mean partnership friction", MeanOfQuarters,
-        "Mean scalar friction of active partnerships (base, cultural gaps after mitigation, coordination cost)."),
-    spec!("trouble_share_8q", Pair, "share in [0,1]", "New partnerships in trouble within 8 quarters", MeanOfQuarters,
-        "Of the partnerships that reached 8 quarters of age (or ended before) in the last 4 quarters, the share flagged in serious trouble."),
-    spec!("aid_gni_ratio", Country, "share of GNI", "ODA / GNI", MeanOfQuarters,
-        "Net ODA received from all donors, annualised, over GNI."),
-    spec!("oda_net_received_usd_per_q", Country, "USD per quarter", "Net ODA received", FlowPerQuarter,
-        "Net ODA received from all donors."),
-    spec!("donor_hhi", Country, "HHI in [0,1]", "Donor concentration (HHI)", MeanOfQuarters,
-        "Herfindahl index of donor shares of gross ODA disbursed to the country."),
-    spec!("aid_volatility", Country, "SD of quarterly log change", "Aid volatility", MeanOfQuarters,
-        "Standard deviation of the quarterly change of log gross ODA received over the last 20 quarters."),
-    spec!("capacity_k", Country, "index in [0,1]", "Implementation capacity K", MeanOfQuarters,
-        "Implementation capacity of the public sector, K in [0,1]."),
-    spec!("mean_productivity", Country, "index (1 = initial domestic mean)", "Mean firm productivity", MeanOfQuarters,
-        "Mean total factor productivity of firms located in the country."),
-    spec!("gdp_usd_per_year", Country, "USD per year", "GDP", MeanOfQuarters,
-        "GDP, annualised, current USD (exogenous path)."),
-    spec!("firm_output_usd_per_q", Country, "USD per quarter", "Output of modelled firms", FlowPerQuarter,
-        "Output of all modelled firms located in the country."),
-    spec!("direct_loss_usd_per_q", Country, "USD per quarter", "Direct shock loss", FlowPerQuarter,
-        "Output lost directly to capacity shocks (capacity removed times pre-shock utilisation)."),
+    spec!(
+        "oda_committed_usd_per_q",
+        Pair,
+        "USD per quarter",
+        "ODA committed",
+        FlowPerQuarter,
+        "New ODA commitments by the donor country's agencies to the partner (loans and grants)."
+    ),
+    spec!(
+        "oda_disbursed_usd_per_q",
+        Pair,
+        "USD per quarter",
+        "ODA disbursed (gross)",
+        FlowPerQuarter,
+        "Gross ODA disbursed by the donor country's agencies to the partner."
+    ),
+    spec!(
+        "oda_net_usd_per_q",
+        Pair,
+        "USD per quarter",
+        "ODA disbursed (net of loan repayments)",
+        FlowPerQuarter,
+        "Gross disbursements minus repayments of earlier concessional loans (the OECD DAC net flow)."
+    ),
+    spec!(
+        "oda_pipeline_usd",
+        Pair,
+        "USD",
+        "Undisbursed ODA pipeline",
+        StockAtEnd,
+        "Committed but not yet disbursed ODA."
+    ),
+    spec!(
+        "fdi_stock_usd",
+        Pair,
+        "USD",
+        "FDI stock (registered capital)",
+        StockAtEnd,
+        "Registered capital of active affiliates and joint ventures of the investor country in the partner."
+    ),
+    spec!(
+        "fdi_registered_usd_per_q",
+        Pair,
+        "USD per quarter",
+        "FDI registered",
+        FlowPerQuarter,
+        "Registered capital of new affiliates and joint ventures this quarter."
+    ),
+    spec!(
+        "fdi_projects",
+        Pair,
+        "projects",
+        "Active FDI projects",
+        StockAtEnd,
+        "Active affiliates and joint ventures of the investor country in the partner."
+    ),
+    spec!(
+        "trade_usd_per_q",
+        Pair,
+        "USD per quarter",
+        "Bilateral trade",
+        FlowPerQuarter,
+        "Merchandise trade in both directions: affiliate-linked trade plus arm's-length gravity trade."
+    ),
+    spec!(
+        "affiliate_output_usd_per_q",
+        Pair,
+        "USD per quarter",
+        "Output of affiliates",
+        FlowPerQuarter,
+        "Output of the investor country's affiliates and joint ventures in the partner."
+    ),
+    spec!(
+        "residents_persons",
+        Pair,
+        "persons",
+        "Residents abroad",
+        StockAtEnd,
+        "People of the partner country living in the destination country, all programmes, missing and settled."
+    ),
+    spec!(
+        "interns_persons",
+        Pair,
+        "persons",
+        "Technical interns abroad",
+        StockAtEnd,
+        "Technical interns (TITP, then the employment-for-skill-development system) abroad."
+    ),
+    spec!(
+        "ssw_persons",
+        Pair,
+        "persons",
+        "Specified skilled workers abroad",
+        StockAtEnd,
+        "Specified skilled workers abroad."
+    ),
+    spec!(
+        "students_persons",
+        Pair,
+        "persons",
+        "Students abroad",
+        StockAtEnd,
+        "Students abroad."
+    ),
+    spec!(
+        "engineers_persons",
+        Pair,
+        "persons",
+        "Engineers abroad",
+        StockAtEnd,
+        "Engineers and other highly skilled workers abroad."
+    ),
+    spec!(
+        "missing_persons",
+        Pair,
+        "persons",
+        "Missing programme participants",
+        StockAtEnd,
+        "Participants who left their programme and stay abroad outside it."
+    ),
+    spec!(
+        "talent_outflow_persons_per_q",
+        Pair,
+        "persons per quarter",
+        "New departures",
+        FlowPerQuarter,
+        "People leaving the partner for the destination this quarter, all programmes."
+    ),
+    spec!(
+        "returnees_persons_per_q",
+        Pair,
+        "persons per quarter",
+        "Returnees",
+        FlowPerQuarter,
+        "People coming home at the end of their stay this quarter."
+    ),
+    spec!(
+        "active_partnerships",
+        Pair,
+        "partnerships",
+        "Active partnerships",
+        StockAtEnd,
+        "Active joint ventures, supply contracts and ODA projects between the two countries."
+    ),
+    spec!(
+        "mean_partnership_trust",
+        Pair,
+        "trust in [0,1]",
+        "Mean partnership trust",
+        MeanOfQuarters,
+        "Mean beta-reputation trust of active partnerships."
+    ),
+    spec!(
+        "pair_trust",
+        Pair,
+        "trust in [0,1]",
+        "Country-pair trust",
+        MeanOfQuarters,
+        "Country-pair trust: government trust and the mean of partnership trust, smoothed."
+    ),
+    spec!(
+        "gov_trust",
+        Pair,
+        "trust in [0,1]",
+        "Government-to-government trust",
+        MeanOfQuarters,
+        "Trust between the two governments, moved by events and shocks."
+    ),
+    spec!(
+        "mean_friction",
+        Pair,
+        "friction index",
+        "Mean partnership friction",
+        MeanOfQuarters,
+        "Mean scalar friction of active partnerships (base, cultural gaps after mitigation, coordination cost)."
+    ),
+    spec!(
+        "trouble_share_8q",
+        Pair,
+        "share in [0,1]",
+        "New partnerships in trouble within 8 quarters",
+        MeanOfQuarters,
+        "Of the partnerships that reached 8 quarters of age (or ended before) in the last 4 quarters, the share flagged in serious trouble."
+    ),
+    spec!(
+        "aid_gni_ratio",
+        Country,
+        "share of GNI",
+        "ODA / GNI",
+        MeanOfQuarters,
+        "Net ODA received from all donors, annualised, over GNI."
+    ),
+    spec!(
+        "oda_net_received_usd_per_q",
+        Country,
+        "USD per quarter",
+        "Net ODA received",
+        FlowPerQuarter,
+        "Net ODA received from all donors."
+    ),
+    spec!(
+        "donor_hhi",
+        Country,
+        "HHI in [0,1]",
+        "Donor concentration (HHI)",
+        MeanOfQuarters,
+        "Herfindahl index of donor shares of gross ODA disbursed to the country."
+    ),
+    spec!(
+        "aid_volatility",
+        Country,
+        "SD of quarterly log change",
+        "Aid volatility",
+        MeanOfQuarters,
+        "Standard deviation of the quarterly change of log gross ODA received over the last 20 quarters."
+    ),
+    spec!(
+        "capacity_k",
+        Country,
+        "index in [0,1]",
+        "Implementation capacity K",
+        MeanOfQuarters,
+        "Implementation capacity of the public sector, K in [0,1]."
+    ),
+    spec!(
+        "mean_productivity",
+        Country,
+        "index (1 = initial domestic mean)",
+        "Mean firm productivity",
+        MeanOfQuarters,
+        "Mean total factor productivity of firms located in the country."
+    ),
+    spec!(
+        "gdp_usd_per_year",
+        Country,
+        "USD per year",
+        "GDP",
+        MeanOfQuarters,
+        "GDP, annualised, current USD (exogenous path)."
+    ),
+    spec!(
+        "firm_output_usd_per_q",
+        Country,
+        "USD per quarter",
+        "Output of modelled firms",
+        FlowPerQuarter,
+        "Output of all modelled firms located in the country."
+    ),
+    spec!(
+        "direct_loss_usd_per_q",
+        Country,
+        "USD per quarter",
+        "Direct shock loss",
+        FlowPerQuarter,
+        "Output lost directly to capacity shocks (capacity removed times pre-shock utilisation)."
+    ),
 ];
 
 /// The spec for an indicator name (without scope).
@@ -143,7 +336,11 @@ mod tests {
     #[test]
     fn indicator_names_are_unique_and_snake_case() {
         for (i, a) in CATALOGUE.iter().enumerate() {
-            assert!(a.name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_'));
+            assert!(
+                a.name
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+            );
             for b in &CATALOGUE[i + 1..] {
                 assert_ne!(a.name, b.name);
             }

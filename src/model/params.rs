@@ -1,0 +1,457 @@
+//! Every behavioural parameter of the model with its default, unit and range, in one place.
+//!
+//! Defaults and ranges follow `shared/reference/domain-notes.md` §7.8 unless a field says
+//! otherwise; `[P]` marks a modelling proposal, `[S]` a sourced value, `[C]` a computed one.
+//! A scenario's `[parameters.<group>]` table overrides any of them. Ranges are enforced when the
+//! scenario is validated (they come from the `range` attributes below).
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+macro_rules! params_struct {
+    ($(#[$meta:meta])* $name:ident { $($(#[$fmeta:meta])* $field:ident : $ty:ty = $default:expr),* $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+        #[serde(default, deny_unknown_fields)]
+        pub struct $name { $($(#[$fmeta])* pub $field: $ty),* }
+        impl Default for $name {
+            fn default() -> Self { Self { $($field: $default),* } }
+        }
+    };
+}
+
+params_struct! {
+    /// SM1 cultural friction (domain notes F1–F4).
+    FrictionParams {
+        /// φ₀: friction every partnership has whatever the distance [friction units].
+        #[schemars(range(min = 0.0, max = 0.5))]
+        base: f64 = 0.05,
+        /// φ₁: friction per unit of Kogut–Singh gap [friction units per KS unit].
+        #[schemars(range(min = 0.0, max = 0.5))]
+        scale: f64 = 0.10,
+        /// w_k: weight of each Hofstede gap, order PDI, IDV, MAS, UAI, LTO, IVR [dimensionless].
+        dimension_weights: [f64; 6] = [1.0; 6],
+        /// λ_mode: double-layered acculturation multiplier for joint ventures vs other modes [×].
+        #[schemars(range(min = 1.0, max = 2.0))]
+        jv_multiplier: f64 = 1.3,
+        /// b: learning exponent of the power-law decay of friction with experience [dimensionless].
+        #[schemars(range(min = 0.0, max = 1.0))]
+        learning_exponent: f64 = 0.32,
+        /// E₀: experience scale where the decay starts [quarters].
+        #[schemars(range(min = 0.5, max = 40.0))]
+        experience_scale_q: f64 = 4.0,
+        /// w_same: experience credited per prior entry of the investor in the same country [quarters].
+        #[schemars(range(min = 0.0, max = 16.0))]
+        same_country_entry_weight_q: f64 = 4.0,
+        /// w_block: experience credited per prior entry in another country of the same cultural block [quarters].
+        #[schemars(range(min = 0.0, max = 16.0))]
+        same_block_entry_weight_q: f64 = 1.5,
+        /// μ_T: friction reduction at full joint training (all dimensions) [share].
+        #[schemars(range(min = 0.0, max = 0.9))]
+        training_effect: f64 = 0.20,
+        /// μ_L: reduction of the UAI and IDV gaps at full liaison/bilingual coverage [share].
+        #[schemars(range(min = 0.0, max = 0.9))]
+        liaison_effect: f64 = 0.30,
+        /// μ_G: maximum reduction from joint-institution graduates among staff [share].
+        #[schemars(range(min = 0.0, max = 0.9))]
+        joint_institution_effect: f64 = 0.25,
+        /// G½: graduate staff share at which half of μ_G is reached [share of employees].
+        #[schemars(range(min = 0.001, max = 1.0))]
+        joint_institution_half_share: f64 = 0.10,
+        /// μ_C: reduction of the PDI gap under full co-creation (Cooperation 2.0) [share].
+        #[schemars(range(min = 0.0, max = 1.0))]
+        cocreation_effect: f64 = 0.5,
+        /// c₂: transient coordination cost of co-creation at its start [friction units].
+        #[schemars(range(min = 0.0, max = 0.5))]
+        cocreation_cost: f64 = 0.05,
+        /// τ₂: decay time of the co-creation coordination cost [quarters].
+        #[schemars(range(min = 0.5, max = 40.0))]
+        cocreation_cost_decay_q: f64 = 6.0,
+        /// δ_τ: decay of a partnership's training level per quarter without refresher sessions [1/quarter].
+        #[schemars(range(min = 0.0, max = 1.0))]
+        training_decay_per_q: f64 = 0.10,
+    }
+}
+
+params_struct! {
+    /// SM2 interaction outcome logit (O1).
+    OutcomeParams {
+        /// β₀: intercept of the success logit [logit].
+        #[schemars(range(min = -5.0, max = 8.0))]
+        intercept: f64 = 2.4,
+        /// β_T: weight of trust above ½ [logit per trust unit].
+        #[schemars(range(min = 0.0, max = 10.0))]
+        trust_weight: f64 = 2.0,
+        /// β_F: weight of scalar friction [logit per friction unit].
+        #[schemars(range(min = 0.0, max = 20.0))]
+        friction_weight: f64 = 4.0,
+        /// β_C: weight of capability complementarity [logit].
+        #[schemars(range(min = 0.0, max = 5.0))]
+        complementarity_weight: f64 = 1.0,
+        /// β_X: weight of shock exposure (share of partner capacity lost) [logit].
+        #[schemars(range(min = 0.0, max = 10.0))]
+        exposure_weight: f64 = 3.0,
+        /// g_max: log-productivity gap at which complementarity reaches zero [log points].
+        #[schemars(range(min = 0.1, max = 5.0))]
+        complementarity_gap_max: f64 = 1.5,
+    }
+}
+
+params_struct! {
+    /// SM3 trust: beta reputation with forgetting and a negativity weight (T1–T4).
+    TrustParams {
+        /// ρ: forgetting factor of trust evidence per quarter [per quarter].
+        #[schemars(range(min = 0.5, max = 1.0))]
+        forgetting: f64 = 0.95,
+        /// ω: evidence weight of one quarterly outcome [pseudo-counts].
+        #[schemars(range(min = 0.05, max = 2.0))]
+        evidence_weight: f64 = 0.5,
+        /// κ: negativity weight of a failure relative to a success [×].
+        #[schemars(range(min = 1.0, max = 10.0))]
+        negativity_weight: f64 = 3.0,
+        /// χ: confirmation bias; high trust discounts bad news [dimensionless].
+        #[schemars(range(min = 0.0, max = 0.9))]
+        confirmation_bias: f64 = 0.3,
+        /// n₀: prior pseudo-count of a new partnership, centred on country-pair trust [pseudo-counts].
+        #[schemars(range(min = 0.5, max = 20.0))]
+        prior_strength: f64 = 4.0,
+        /// Severity of a scandal-type violation injected by a scandal shock [× a normal failure].
+        #[schemars(range(min = 1.0, max = 10.0))]
+        scandal_severity: f64 = 3.0,
+        /// η: smoothing of country-pair trust per quarter [per quarter].
+        #[schemars(range(min = 0.0, max = 1.0))]
+        pair_smoothing: f64 = 0.1,
+        /// θ_g: weight of government trust in country-pair trust [share].
+        #[schemars(range(min = 0.0, max = 1.0))]
+        gov_weight: f64 = 0.3,
+        /// η_g: relaxation of government trust toward the partnership mean per quarter [per quarter].
+        #[schemars(range(min = 0.0, max = 1.0))]
+        gov_relaxation: f64 = 0.05,
+        /// δ_gov: size of one government event step at intensity 1 [trust units].
+        #[schemars(range(min = 0.0, max = 0.5))]
+        gov_event_step: f64 = 0.15,
+        /// Trust threshold below which a partnership is flagged in serious trouble [trust].
+        #[schemars(range(min = 0.0, max = 1.0))]
+        trouble_threshold: f64 = 0.4,
+        /// Weight of the latest outcome in the performance average π [share].
+        #[schemars(range(min = 0.01, max = 1.0))]
+        performance_smoothing: f64 = 0.3,
+    }
+}
+
+params_struct! {
+    /// SM4 partnership termination hazard (H1).
+    HazardParams {
+        /// h₀: baseline termination hazard [per quarter].
+        #[schemars(range(min = 0.0, max = 0.5))]
+        base_per_q: f64 = 0.015,
+        /// γ_F: friction loading [per friction unit].
+        #[schemars(range(min = 0.0, max = 10.0))]
+        friction_loading: f64 = 3.0,
+        /// F̄_ref: reference friction of the hazard [friction units].
+        #[schemars(range(min = 0.0, max = 2.0))]
+        friction_reference: f64 = 0.3,
+        /// γ_T: trust loading [per trust unit].
+        #[schemars(range(min = 0.0, max = 10.0))]
+        trust_loading: f64 = 3.0,
+        /// γ_π: performance loading [per performance unit].
+        #[schemars(range(min = 0.0, max = 10.0))]
+        performance_loading: f64 = 1.0,
+        /// γ_X: shock-exposure loading [per exposure unit].
+        #[schemars(range(min = 0.0, max = 10.0))]
+        exposure_loading: f64 = 2.0,
+        /// Exit hazard of an affiliate without any active partnership at low utilisation [per quarter].
+        #[schemars(range(min = 0.0, max = 0.5))]
+        affiliate_exit_per_q: f64 = 0.004,
+    }
+}
+
+params_struct! {
+    /// SM5 donor budgets, allocation, disbursement and loans (A1–A2).
+    AidParams {
+        /// η_B: elasticity of donor budgets to donor GDP [dimensionless].
+        #[schemars(range(min = 0.0, max = 3.0))]
+        budget_gdp_elasticity: f64 = 1.0,
+        /// φ_z: persistence of the AR(1) budget deviation [per quarter].
+        #[schemars(range(min = 0.0, max = 0.99))]
+        budget_persistence: f64 = 0.8,
+        /// σ_d: volatility of the budget deviation [log points per quarter].
+        #[schemars(range(min = 0.0, max = 1.0))]
+        budget_volatility: f64 = 0.12,
+        /// α_N: weight of need (income gap) in allocation [elasticity].
+        #[schemars(range(min = 0.0, max = 3.0))]
+        need_elasticity: f64 = 1.0,
+        /// α_T: weight of government trust in allocation [elasticity].
+        #[schemars(range(min = 0.0, max = 3.0))]
+        trust_elasticity: f64 = 1.0,
+        /// h_herd: herding on other donors' disbursements [dimensionless].
+        #[schemars(range(min = 0.0, max = 2.0))]
+        herding: f64 = 0.3,
+        /// GNI per capita at which need equals 1 [USD per person per year].
+        #[schemars(range(min = 100.0, max = 100000.0))]
+        need_reference_gni_per_capita_usd: f64 = 1000.0,
+        /// Share of the pipeline disbursed per quarter at capacity K = 0 [per quarter].
+        #[schemars(range(min = 0.0, max = 1.0))]
+        disbursement_rate_at_k0: f64 = 0.08,
+        /// Share of the pipeline disbursed per quarter at capacity K = 1 [per quarter].
+        #[schemars(range(min = 0.0, max = 1.0))]
+        disbursement_rate_at_k1: f64 = 0.30,
+        /// Grace period before loan repayments start [quarters].
+        #[schemars(range(min = 0.0, max = 80.0))]
+        loan_grace_q: u32 = 40,
+        /// Repayment period after the grace period [quarters].
+        #[schemars(range(min = 1.0, max = 200.0))]
+        loan_repayment_q: u32 = 80,
+        /// Size of one ODA project (each creates a donor–host partnership) [USD].
+        #[schemars(range(min = 1.0e5, max = 1.0e10))]
+        project_size_usd: f64 = 5.0e7,
+        /// Duration of an ODA project partnership [quarters].
+        #[schemars(range(min = 1.0, max = 80.0))]
+        project_duration_q: u32 = 16,
+    }
+}
+
+params_struct! {
+    /// SM5 recipient capacity (A4) and tax displacement.
+    CapacityParams {
+        /// g_K: capacity growth from owned aid [per quarter per aid/GNI].
+        #[schemars(range(min = 0.0, max = 5.0))]
+        growth: f64 = 0.5,
+        /// δ_frag: capacity erosion from donor fragmentation [per quarter per aid/GNI].
+        #[schemars(range(min = 0.0, max = 5.0))]
+        fragmentation_drag: f64 = 0.2,
+        /// δ_crowd: crowding out above K_mid [per quarter per aid/GNI].
+        #[schemars(range(min = 0.0, max = 5.0))]
+        crowding_out: f64 = 0.2,
+        /// δ_K: relaxation toward the domestic floor [per quarter].
+        #[schemars(range(min = 0.0, max = 0.5))]
+        relaxation: f64 = 0.01,
+        /// K_mid: midpoint of the S-shaped aid–capacity relation [index].
+        #[schemars(range(min = 0.05, max = 0.95))]
+        midpoint: f64 = 0.5,
+        /// o₀: ownership of aid under Cooperation 1.0 (m = 0) [share].
+        #[schemars(range(min = 0.0, max = 1.0))]
+        ownership_at_mode0: f64 = 0.4,
+        /// Annual growth of the domestic capacity floor with income (per doubling of GNI per capita) [index].
+        #[schemars(range(min = 0.0, max = 0.5))]
+        floor_gain_per_income_doubling: f64 = 0.04,
+    }
+}
+
+params_struct! {
+    /// SM6 FDI entry, mode choice and partner search (I1).
+    EntryParams {
+        /// ν: probability that an investor firm scans for a host in a quarter [per quarter].
+        #[schemars(range(min = 0.0, max = 1.0))]
+        scan_rate_per_q: f64 = 0.05,
+        /// β_Y: host GDP elasticity of attractiveness [dimensionless].
+        #[schemars(range(min = 0.0, max = 3.0))]
+        gdp_elasticity: f64 = 1.0,
+        /// β_D: distance elasticity [dimensionless].
+        #[schemars(range(min = 0.0, max = 3.0))]
+        distance_elasticity: f64 = 0.9,
+        /// θ_CD: penalty per Kogut–Singh unit (4 dimensions) [utility].
+        #[schemars(range(min = 0.0, max = 2.0))]
+        cultural_distance_penalty: f64 = 0.1,
+        /// θ_T: weight of country-pair trust [utility per trust unit].
+        #[schemars(range(min = 0.0, max = 5.0))]
+        trust_weight: f64 = 1.0,
+        /// θ_K: weight of host implementation capacity [utility per unit K].
+        #[schemars(range(min = 0.0, max = 5.0))]
+        capacity_weight: f64 = 1.0,
+        /// θ_W: weight of the log wage gap (home wage in USD over host wage) [utility].
+        #[schemars(range(min = 0.0, max = 3.0))]
+        wage_gap_weight: f64 = 0.5,
+        /// θ_N: agglomeration weight on ln(1 + affiliates already there) [utility].
+        #[schemars(range(min = 0.0, max = 2.0))]
+        agglomeration_weight: f64 = 0.15,
+        /// Scale of the logistic taste shock ξ_f [utility].
+        #[schemars(range(min = 0.01, max = 10.0))]
+        taste_scale: f64 = 1.0,
+        /// U*: entry threshold [utility].
+        #[schemars(range(min = -100.0, max = 100.0))]
+        threshold: f64 = 20.5,
+        /// μ₀: intercept of the joint-venture logit [logit].
+        #[schemars(range(min = -10.0, max = 10.0))]
+        jv_intercept: f64 = -0.5,
+        /// μ_CD: joint-venture logit per KS unit (0 per Beugelsdijk et al.) [logit].
+        #[schemars(range(min = -2.0, max = 2.0))]
+        jv_cultural_distance: f64 = 0.0,
+        /// μ_E: joint-venture logit per prior entry in the host [logit].
+        #[schemars(range(min = 0.0, max = 2.0))]
+        jv_experience: f64 = 0.2,
+        /// m: candidates sampled in partner or supplier search [firms].
+        #[schemars(range(min = 1.0, max = 32.0))]
+        candidates: u32 = 5,
+        /// m_member: candidates for business-association members [firms].
+        #[schemars(range(min = 1.0, max = 32.0))]
+        candidates_member: u32 = 10,
+        /// ξ_rep: weight of partner reputation in partner choice [dimensionless].
+        #[schemars(range(min = 0.0, max = 5.0))]
+        reputation_weight: f64 = 0.5,
+        /// Median registered capital of a new affiliate [USD].
+        #[schemars(range(min = 1.0e4, max = 1.0e10))]
+        capital_median_usd: f64 = 8.0e6,
+        /// Log-normal dispersion of registered capital [log points].
+        #[schemars(range(min = 0.0, max = 3.0))]
+        capital_sigma: f64 = 1.0,
+        /// Employees of a new affiliate per million USD of registered capital [persons].
+        #[schemars(range(min = 0.1, max = 1000.0))]
+        employees_per_musd: f64 = 25.0,
+        /// Cap on new affiliates over a run, as a multiple of the initial investor firms [×].
+        #[schemars(range(min = 0.0, max = 100.0))]
+        max_new_affiliates_per_investor: f64 = 4.0,
+    }
+}
+
+params_struct! {
+    /// SM7/SM10 production, supply chain and trade (N1).
+    SupplyParams {
+        /// k_s: local suppliers a new affiliate contracts (before diversification) [firms].
+        #[schemars(range(min = 1.0, max = 8.0))]
+        suppliers_per_affiliate: u32 = 3,
+        /// Maximum suppliers at full diversification [firms].
+        #[schemars(range(min = 1.0, max = 8.0))]
+        suppliers_max: u32 = 6,
+        /// Output per quarter per USD of registered capital at productivity 1 [USD per USD per quarter].
+        #[schemars(range(min = 0.0, max = 5.0))]
+        output_capital_ratio_per_q: f64 = 0.35,
+        /// Share of an affiliate's inputs bought from local suppliers [share].
+        #[schemars(range(min = 0.0, max = 1.0))]
+        local_input_share: f64 = 0.30,
+        /// Share of an affiliate's inputs imported from its home country [share].
+        #[schemars(range(min = 0.0, max = 1.0))]
+        home_input_share: f64 = 0.30,
+        /// Share of an affiliate's output exported to its home country [share].
+        #[schemars(range(min = 0.0, max = 1.0))]
+        home_export_share: f64 = 0.35,
+        /// Inputs as a share of output value [share].
+        #[schemars(range(min = 0.0, max = 1.0))]
+        input_cost_share: f64 = 0.6,
+        /// I₀: initial and target inventory [quarters of input].
+        #[schemars(range(min = 0.0, max = 4.0))]
+        inventory_target_q: f64 = 0.5,
+        /// r_I: inventory refill rate [share of the gap per quarter].
+        #[schemars(range(min = 0.0, max = 1.0))]
+        inventory_refill: f64 = 0.5,
+        /// θ_fail: supplier output share of normal below which a supplier counts as failed [share].
+        #[schemars(range(min = 0.0, max = 1.0))]
+        failure_threshold: f64 = 0.7,
+        /// σ_sub: probability per quarter of replacing a failed supplier (before specificity) [per quarter].
+        #[schemars(range(min = 0.0, max = 1.0))]
+        substitution_rate: f64 = 0.3,
+        /// Input specificity: share of substitution that is impossible [share].
+        #[schemars(range(min = 0.0, max = 1.0))]
+        specificity: f64 = 0.3,
+        /// Arm's-length trade (commodities, firms outside the model) at the start, growing with both GDPs^β_Y [USD per quarter].
+        #[schemars(range(min = 0.0, max = 1.0e12))]
+        arms_length_trade_start_usd_per_q: f64 = 0.0,
+        /// θ_T^X: trust semi-elasticity of arm's-length trade [per trust unit].
+        #[schemars(range(min = 0.0, max = 5.0))]
+        trade_trust_weight: f64 = 1.0,
+        /// Share of domestic supplier sales that go to domestic final demand [share].
+        #[schemars(range(min = 0.0, max = 1.0))]
+        domestic_final_demand_share: f64 = 0.5,
+    }
+}
+
+params_struct! {
+    /// SM8 talent flows (M1–M4).
+    TalentParams {
+        /// ε_w: elasticity of outflows to the wage × FX ratio [dimensionless].
+        #[schemars(range(min = 0.0, max = 3.0))]
+        wage_elasticity: f64 = 1.0,
+        /// ε_T: elasticity of outflows to country-pair trust [dimensionless].
+        #[schemars(range(min = 0.0, max = 2.0))]
+        trust_elasticity: f64 = 0.5,
+        /// φ_fee: weight of the fee burden [dimensionless].
+        #[schemars(range(min = 0.0, max = 1.0))]
+        fee_weight: f64 = 0.5,
+        /// s_max: maximum skill gained abroad [skill units].
+        #[schemars(range(min = 0.0, max = 1.0))]
+        skill_gain_max: f64 = 0.3,
+        /// τ_s: time constant of skill gain abroad [quarters].
+        #[schemars(range(min = 1.0, max = 40.0))]
+        skill_gain_time_q: f64 = 8.0,
+        /// φ_JA: share of returnees hired by firms partnered with the destination country [share].
+        #[schemars(range(min = 0.0, max = 1.0))]
+        returnee_hire_share: f64 = 0.2,
+        /// ζ: effect of a returnee's skill on the hiring firm's human capital [dimensionless].
+        #[schemars(range(min = 0.0, max = 5.0))]
+        returnee_skill_effect: f64 = 1.0,
+        /// Language level a returnee brings to the bilingual-staff share [share of a bilingual employee].
+        #[schemars(range(min = 0.0, max = 1.0))]
+        returnee_language: f64 = 0.5,
+        /// Share of engineers abroad who settle (become permanent residents) per quarter [per quarter].
+        #[schemars(range(min = 0.0, max = 0.2))]
+        engineer_settle_per_q: f64 = 0.01,
+        /// Share of missing people who return home per quarter [per quarter].
+        #[schemars(range(min = 0.0, max = 1.0))]
+        missing_return_per_q: f64 = 0.05,
+    }
+}
+
+params_struct! {
+    /// SM9 spillovers and productivity (K1).
+    SpilloverParams {
+        /// g₀: trend productivity growth of domestic firms [log points per quarter].
+        #[schemars(range(min = -0.05, max = 0.05))]
+        trend_per_q: f64 = 0.003,
+        /// λ_B: backward (supplier) spillover rate [per quarter].
+        #[schemars(range(min = 0.0, max = 1.0))]
+        backward_rate: f64 = 0.02,
+        /// λ_F: forward spillover rate (≈0 per Havranek & Irsova) [per quarter].
+        #[schemars(range(min = 0.0, max = 1.0))]
+        forward_rate: f64 = 0.0,
+        /// g*: technology gap where spillovers peak [log points].
+        #[schemars(range(min = 0.05, max = 5.0))]
+        peak_gap: f64 = 1.0,
+        /// H½: human capital at half absorptive capacity [skill units].
+        #[schemars(range(min = 0.01, max = 5.0))]
+        absorptive_half: f64 = 0.3,
+        /// c_B: boost of backward spillovers under full co-creation [×].
+        #[schemars(range(min = 0.0, max = 3.0))]
+        cocreation_boost: f64 = 0.5,
+        /// λ_R: reverse knowledge flow to foreign partners under co-creation [log points per quarter].
+        #[schemars(range(min = 0.0, max = 0.05))]
+        reverse_rate: f64 = 0.002,
+        /// λ_H: productivity gain per unit of human-capital gain [log points per skill unit].
+        #[schemars(range(min = 0.0, max = 5.0))]
+        human_capital_effect: f64 = 0.5,
+    }
+}
+
+params_struct! {
+    /// Shock response parameters (domain notes SM10 shock types).
+    ShockParams {
+        /// δ_geo: government-trust drop of a geopolitical crisis at intensity 1 [trust units].
+        #[schemars(range(min = 0.0, max = 1.0))]
+        geopolitical_trust_drop: f64 = 0.25,
+        /// Rise of the entry threshold U* during a geopolitical crisis at intensity 1 [utility].
+        #[schemars(range(min = 0.0, max = 10.0))]
+        geopolitical_entry_barrier: f64 = 1.0,
+        /// k_geo: rise of the negativity weight during a geopolitical crisis at intensity 1 [share].
+        #[schemars(range(min = 0.0, max = 5.0))]
+        geopolitical_negativity_rise: f64 = 0.5,
+        /// Rise of trade costs during a supply-chain disruption at intensity 1 [share of trade lost].
+        #[schemars(range(min = 0.0, max = 1.0))]
+        logistics_trade_loss: f64 = 0.2,
+    }
+}
+
+/// All parameter groups of a scenario (`[parameters.*]`).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct Params {
+    pub friction: FrictionParams,
+    pub outcome: OutcomeParams,
+    pub trust: TrustParams,
+    pub hazard: HazardParams,
+    pub aid: AidParams,
+    pub capacity: CapacityParams,
+    pub entry: EntryParams,
+    pub supply: SupplyParams,
+    pub talent: TalentParams,
+    pub spillover: SpilloverParams,
+    pub shocks: ShockParams,
+}

@@ -1,0 +1,319 @@
+//! SM2 interaction outcomes, SM3 trust updates and SM4 termination.
+//!
+//! Outcome (O1): `p_s = σ(β₀ + β_T (T − ½) − β_F F̄ + β_C C − β_X X)`, one draw per active
+//! partnership and quarter; C = complementarity `1 − |ln A_f − ln A_h|/g_max` in [0,1] (½ for ODA
+//! projects), X = the larger shocked capacity share of the two firms. Trust evidence then moves
+//! by T1–T3 (see `trust`), performance π is an exponential average of ±1 outcomes, and the
+//! partnership is flagged in serious trouble the first quarter that `T < 0.4` or `π < 0`.
+//! Country-pair trust (T4) is updated from running sums of this pass. Training of a partnership
+//! approaches the pair's training dose when it is higher and otherwise decays at δ_τ.
+//!
+//! Termination (H1): `h = h₀ exp(γ_F (F̄ − F̄_ref) − γ_T (T − ½) − γ_π π + γ_X X)`,
+//! `P(end) = 1 − e^(−h)`. ODA projects complete at their planned duration. A terminated joint
+//! venture is bought out by the investor (it stays as a wholly owned affiliate, Hennart & Zeng);
+//! a terminated supply contract frees the slot for substitution. Affiliates without any
+//! partnership exit with hazard `affiliate_exit_per_q · exp(γ_T (½ − T_pair) + 2 (1 − utilisation))`
+//! and withdraw their capital. Cost O(P) per pass, O(N_f) for affiliate exits.
+
+use super::config::{Config, FirmKind};
+use super::culture::{Mitigation, scalar_friction};
+use super::entry::logistic;
+use super::world::{EndReason, NONE_U32, PartnershipMode, World};
+
+/// O1 success probability.
+pub fn success_probability(
+    p: &super::params::OutcomeParams,
+    trust: f64,
+    friction: f64,
+    complementarity: f64,
+    exposure: f64,
+) -> f64 {
+    logistic(
+        p.intercept + p.trust_weight * (trust - 0.5) - p.friction_weight * friction
+            + p.complementarity_weight * complementarity
+            - p.exposure_weight * exposure,
+    )
+}
+
+/// H1 per-quarter termination probability.
+pub fn termination_probability(
+    p: &super::params::HazardParams,
+    friction: f64,
+    trust: f64,
+    performance: f64,
+    exposure: f64,
+) -> f64 {
+    let h = p.base_per_q
+        * (p.friction_loading * (friction - p.friction_reference)
+            - p.trust_loading * (trust - 0.5)
+            - p.performance_loading * performance
+            + p.exposure_loading * exposure)
+            .exp();
+    1.0 - (-h).exp()
+}
+
+impl World {
+    /// Phases 7 and 8: outcomes, trust, friction, experience; pair trust from running sums.
+    pub fn partnership_outcomes(&mut self, cfg: &Config) {
+        let step = self.step;
+        let pf = &cfg.params.friction;
+        let po = &cfg.params.outcome;
+        let pt = &cfg.params.trust;
+        for pair in self.pairs.iter_mut() {
+            pair.trust_sum = 0.0;
+            pair.friction_sum = 0.0;
+            pair.n_active = 0;
+            let slot = step as usize % 4;
+            pair.trouble_ring[slot] = (0, 0);
+        }
+        let n_firms = self.firms.len();
+        self.scratch.next_reputation_pos.clear();
+        self.scratch.next_reputation_neg.clear();
+        self.scratch.next_reputation_pos.resize(n_firms, 0.0);
+        self.scratch.next_reputation_neg.resize(n_firms, 0.0);
+        let ps = &mut self.partnerships;
+        let firms = &self.firms;
+        for &id in &ps.active {
+            let id = id as usize;
+            let p = ps.pair[id] as usize;
+            let pair = &self.pairs[p];
+            let age = step - ps.start_step[id];
+            let (foreign, host) = (ps.foreign[id], ps.host[id]);
+            // Mitigation levels.
+            let target = pair.training_dose;
+            let tr = ps.training[id];
+            ps.training[id] = if target > tr {
+                tr + (target - tr) * 0.5
+            } else {
+                tr * (1.0 - pf.training_decay_per_q)
+            };
+            let mut mode = pair.cooperation_mode;
+            if ps.mode[id] == PartnershipMode::OdaProject {
+                mode = mode.max(cfg.donors[ps.donor[id] as usize].cooperation_mode);
+            }
+            if mode > 0.0 && ps.cocreation_since[id] == NONE_U32 {
+                ps.cocreation_since[id] = step;
+            }
+            let quarters_in_mode = if ps.cocreation_since[id] == NONE_U32 {
+                0.0
+            } else {
+                (step - ps.cocreation_since[id]) as f64
+            };
+            let graduates = if host != NONE_U32 {
+                firms.graduate_share[host as usize]
+            } else {
+                0.0
+            };
+            let mitigation = Mitigation {
+                training: ps.training[id],
+                liaison: pair.liaison_dose,
+                graduates,
+                cooperation_mode: mode,
+                quarters_in_mode,
+            };
+            let experience = age as f64 + ps.experience_offset_q[id];
+            let friction = scalar_friction(
+                pf,
+                &pair.gaps,
+                ps.mode_multiplier[id],
+                experience,
+                &mitigation,
+            );
+            ps.friction[id] = friction;
+            let (complementarity, exposure) = if foreign != NONE_U32 && host != NONE_U32 {
+                let gap = (firms.ln_productivity[foreign as usize]
+                    - firms.ln_productivity[host as usize])
+                    .abs();
+                (
+                    (1.0 - gap / po.complementarity_gap_max).clamp(0.0, 1.0),
+                    firms.shock_loss[foreign as usize].max(firms.shock_loss[host as usize]),
+                )
+            } else {
+                (0.5, 0.0)
+            };
+            let trust = ps.trust[id];
+            let p_success = success_probability(po, trust, friction, complementarity, exposure);
+            let success = self.streams.outcome.uniform(step, id as u32) < p_success;
+            let member =
+                host != NONE_U32 && firms.membership_draw[host as usize] < pair.membership_share;
+            let dispute = if member { pair.dispute_resolution } else { 0.0 };
+            let ev = &mut ps.evidence[id];
+            ev.update(pt, success, 1.0, pair.negativity_multiplier, dispute);
+            let t = ev.trust();
+            ps.trust[id] = t;
+            let outcome = if success { 1.0 } else { -1.0 };
+            ps.performance[id] = (1.0 - pt.performance_smoothing) * ps.performance[id]
+                + pt.performance_smoothing * outcome;
+            if ps.trouble_step[id] == NONE_U32
+                && (t < pt.trouble_threshold || ps.performance[id] < 0.0)
+            {
+                ps.trouble_step[id] = step;
+            }
+            let pair = &mut self.pairs[p];
+            if age == 8 {
+                let slot = step as usize % 4;
+                pair.trouble_ring[slot].0 += 1;
+                pair.trouble_ring[slot].1 += u32::from(ps.trouble_step[id] != NONE_U32);
+            }
+            pair.trust_sum += t;
+            pair.friction_sum += friction;
+            pair.n_active += 1;
+            for f in [foreign, host] {
+                if f != NONE_U32 {
+                    self.scratch.next_reputation_pos[f as usize] += ev.positive;
+                    self.scratch.next_reputation_neg[f as usize] += ev.negative;
+                }
+            }
+        }
+        std::mem::swap(
+            &mut self.firms.reputation_pos,
+            &mut self.scratch.next_reputation_pos,
+        );
+        std::mem::swap(
+            &mut self.firms.reputation_neg,
+            &mut self.scratch.next_reputation_neg,
+        );
+        for pair in self.pairs.iter_mut() {
+            let mean = (pair.n_active > 0).then(|| pair.trust_sum / pair.n_active as f64);
+            let (pt_new, gov) =
+                super::trust::update_pair_trust(pt, pair.pair_trust, pair.gov_trust, mean);
+            pair.pair_trust = pt_new;
+            pair.gov_trust = gov;
+        }
+    }
+
+    pub(crate) fn end_partnership(&mut self, id: usize, reason: EndReason) {
+        let ps = &mut self.partnerships;
+        ps.end_reason[id] = reason;
+        ps.end_step[id] = self.step;
+        let age = self.step - ps.start_step[id];
+        let p = ps.pair[id] as usize;
+        if age < 8 {
+            let slot = self.step as usize % 4;
+            self.pairs[p].trouble_ring[slot].0 += 1;
+            self.pairs[p].trouble_ring[slot].1 += u32::from(ps.trouble_step[id] != NONE_U32);
+        }
+        let host = ps.host[id];
+        if host != NONE_U32 {
+            let h = host as usize;
+            self.firms.foreign_partnerships[h] =
+                self.firms.foreign_partnerships[h].saturating_sub(1);
+        }
+        let foreign = ps.foreign[id];
+        if foreign != NONE_U32 {
+            let f = foreign as usize;
+            match ps.mode[id] {
+                PartnershipMode::JointVenture if self.firms.kind[f] == FirmKind::JointVenture => {
+                    self.firms.kind[f] = FirmKind::Affiliate;
+                }
+                PartnershipMode::SupplyContract => {
+                    let n = self.firms.n_suppliers[f] as usize;
+                    if let Some(slot) = self.firms.supply_links[f][..n]
+                        .iter()
+                        .position(|&l| l == id as u32)
+                    {
+                        self.firms.suppliers[f].copy_within(slot + 1..n, slot);
+                        self.firms.supply_links[f].copy_within(slot + 1..n, slot);
+                        self.firms.suppliers[f][n - 1] = NONE_U32;
+                        self.firms.supply_links[f][n - 1] = NONE_U32;
+                        self.firms.n_suppliers[f] -= 1;
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+
+    /// Phase 11: partnership termination and completion, affiliate exit.
+    pub fn exits(&mut self, cfg: &Config) {
+        let step = self.step;
+        let ph = &cfg.params.hazard;
+        let project_q = cfg.params.aid.project_duration_q;
+        for k in 0..self.partnerships.active.len() {
+            let id = self.partnerships.active[k] as usize;
+            if !self.partnerships.is_active(id) {
+                continue;
+            }
+            let ps = &self.partnerships;
+            let age = step - ps.start_step[id];
+            if ps.mode[id] == PartnershipMode::OdaProject && age >= project_q {
+                self.end_partnership(id, EndReason::Completed);
+                continue;
+            }
+            let (foreign, host) = (ps.foreign[id], ps.host[id]);
+            let exposure = [foreign, host]
+                .iter()
+                .filter(|&&f| f != NONE_U32)
+                .map(|&f| self.firms.shock_loss[f as usize])
+                .fold(0.0, f64::max);
+            let prob = termination_probability(
+                ph,
+                ps.friction[id],
+                ps.trust[id],
+                ps.performance[id],
+                exposure,
+            );
+            if self.streams.termination.uniform(step, id as u32) < prob {
+                self.end_partnership(id, EndReason::Terminated);
+            }
+        }
+        // Affiliates with no partnership left may leave.
+        for f in 0..self.firms.len() {
+            if !self.firms.active[f]
+                || !self.firms.is_foreign(f)
+                || self.firms.n_suppliers[f] > 0
+                || self.firms.kind[f] == FirmKind::JointVenture
+            {
+                continue;
+            }
+            let pair = self.firms.pair[f] as usize;
+            let util =
+                (self.firms.output[f] / self.firms.normal_capacity[f].max(1e-9)).clamp(0.0, 1.0);
+            let h = ph.affiliate_exit_per_q
+                * (ph.trust_loading * (0.5 - self.pairs[pair].pair_trust) + 2.0 * (1.0 - util))
+                    .exp();
+            if self.streams.affiliate_exit.uniform(step, f as u32) < 1.0 - (-h).exp() {
+                self.firms.active[f] = false;
+                self.ledger.fdi_withdrawn_usd += self.firms.capital_usd[f];
+                self.pairs[pair].fdi_projects = self.pairs[pair].fdi_projects.saturating_sub(1);
+                for k in 0..self.partnerships.active.len() {
+                    let id = self.partnerships.active[k] as usize;
+                    if self.partnerships.is_active(id) && self.partnerships.foreign[id] == f as u32
+                    {
+                        self.end_partnership(id, EndReason::FirmExit);
+                    }
+                }
+            }
+        }
+        let reasons = &self.partnerships.end_reason;
+        self.partnerships
+            .active
+            .retain(|&id| reasons[id as usize] == EndReason::Active);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::params::{HazardParams, OutcomeParams};
+
+    #[test]
+    fn success_probability_is_the_logit_worked_out_by_hand() {
+        let p = OutcomeParams::default();
+        // 2.4 + 2·0 − 4·0.37 + 1·0.5 − 0 = 1.42 → σ = 0.8053
+        let ps = success_probability(&p, 0.5, 0.37, 0.5, 0.0);
+        assert!((ps - 1.0 / (1.0 + (-1.42f64).exp())).abs() < 1e-12);
+        assert!(success_probability(&p, 0.5, 0.37, 0.5, 0.3) < ps);
+    }
+
+    #[test]
+    fn termination_hazard_at_reference_values_is_the_base_rate() {
+        let p = HazardParams::default();
+        // F̄ = F̄_ref, T = ½, π = 0, X = 0: h = h₀ = 0.015 → P = 1 − e^−0.015
+        let prob = termination_probability(&p, 0.3, 0.5, 0.0, 0.0);
+        assert!((prob - (1.0 - (-0.015f64).exp())).abs() < 1e-12);
+        // Lower trust raises it by e^{3·0.2}.
+        let low = termination_probability(&p, 0.3, 0.3, 0.0, 0.0);
+        assert!((low - (1.0 - (-0.015 * (0.6f64).exp()).exp())).abs() < 1e-12);
+    }
+}

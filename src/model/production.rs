@@ -1,0 +1,278 @@
+//! SM10 production, supply chain and trade (N1).
+//!
+//! Capacity `c_f = K_f · ocr · A_f · (1 − loss_f)`, where a supply-chain shock of level ℓ hits a
+//! fixed share of the country's firms (each firm's exposure is drawn once per shock from its own
+//! stream). Domestic firms produce `x = min(c, D)`, with demand D = their final demand plus the
+//! local input orders of their affiliate customers (lagged one quarter: Jacobi, no order effects)
+//! and deliver the share `fill = min(1, c/D)` of every order. Affiliates need local inputs (from
+//! their suppliers' fill rates last quarter) and home inputs (the parent's capacity share now);
+//! the scarcer one binds, inventories (in quarters of input) cover the gap and refill at r_I:
+//! `x = c · min(1, min(local, home) + inventory used)`. Investors produce at capacity at home.
+//! A failed supplier (fill < θ_fail) is replaced with probability `σ_sub (1 − specificity)(1 + div)`
+//! by the best of m sampled firms; missing supplier slots are refilled the same way.
+//! Bilateral trade = affiliates' imports from home + exports to home + arm's-length trade, cut by
+//! logistics costs during a disruption. Direct loss = capacity removed × last quarter's
+//! utilisation; all other output loss relative to the counterfactual is indirect.
+//! Cost O(N_f · k_s) per step.
+
+use super::config::{Config, FirmKind, ShockKind, ShockTarget};
+use super::rng::{Draws, EntityKind, Purpose};
+use super::trust::Evidence;
+use super::world::{NONE_U16, NONE_U32, PartnershipInit, PartnershipMode, World, stable_hash32};
+
+impl World {
+    pub fn production(&mut self, cfg: &Config) {
+        let sp = &cfg.params.supply;
+        let step = self.step;
+        let q = cfg.quarter_of(step);
+        let n = self.firms.len();
+        for c in self.countries.iter_mut() {
+            c.firm_output_q = 0.0;
+            c.direct_loss_q = 0.0;
+        }
+        // Capacity and direct shock losses.
+        for f in 0..n {
+            let normal = self.firms.capital_usd[f]
+                * sp.output_capital_ratio_per_q
+                * self.firms.ln_productivity[f].exp();
+            self.firms.normal_capacity[f] = normal;
+            self.firms.shock_loss[f] = 0.0;
+        }
+        for shock in cfg
+            .shocks
+            .iter()
+            .filter(|s| s.kind == ShockKind::SupplyChainDisruption)
+        {
+            let level = shock.level_at(q);
+            if level <= 0.0 {
+                continue;
+            }
+            let country = match shock.target {
+                ShockTarget::Country(c) => c,
+                ShockTarget::Pair(p) => cfg.pairs[p as usize].partner,
+                _ => continue,
+            };
+            let mut exposure = Draws::new(
+                self.streams.key,
+                EntityKind::Firm,
+                Purpose::ShockExposure,
+                stable_hash32(&shock.id),
+            );
+            for f in 0..n {
+                if self.firms.country[f] == country
+                    && exposure.uniform(0, f as u32) < shock.affected_share
+                {
+                    self.firms.shock_loss[f] = self.firms.shock_loss[f].max(level);
+                }
+            }
+        }
+        for f in 0..n {
+            let loss = if self.firms.active[f] {
+                self.firms.shock_loss[f]
+            } else {
+                0.0
+            };
+            self.firms.capacity[f] = self.firms.normal_capacity[f] * (1.0 - loss);
+            if loss > 0.0 {
+                let util =
+                    (self.firms.prev_output[f] / self.firms.normal_capacity[f].max(1e-9)).min(1.0);
+                self.countries[self.firms.country[f] as usize].direct_loss_q +=
+                    self.firms.normal_capacity[f] * loss * util;
+            }
+        }
+        // Lagged orders from affiliates to their local suppliers.
+        self.scratch.demand.clear();
+        self.scratch.demand.resize(n, 0.0);
+        self.scratch.foreign_sales.clear();
+        self.scratch.foreign_sales.resize(n, 0.0);
+        let local_input = sp.input_cost_share * sp.local_input_share;
+        for f in 0..n {
+            if !self.firms.active[f] || !self.firms.is_foreign(f) {
+                continue;
+            }
+            let k = self.firms.n_suppliers[f] as usize;
+            if k == 0 {
+                continue;
+            }
+            let order = self.firms.prev_output[f] * local_input / k as f64;
+            for &s in &self.firms.suppliers[f][..k] {
+                self.scratch.demand[s as usize] += order;
+                self.scratch.foreign_sales[s as usize] += order;
+            }
+        }
+        // Output.
+        for pair in self.pairs.iter_mut() {
+            pair.affiliate_output_q = 0.0;
+            pair.trade_q = 0.0;
+            pair.fdi_stock_usd = 0.0;
+        }
+        for f in 0..n {
+            if !self.firms.active[f] {
+                self.firms.output[f] = 0.0;
+                continue;
+            }
+            let cap = self.firms.capacity[f];
+            let out = match self.firms.kind[f] {
+                FirmKind::Domestic => {
+                    let demand = self.firms.normal_capacity[f] * sp.domestic_final_demand_share
+                        + self.scratch.demand[f];
+                    let x = cap.min(demand);
+                    self.firms.fill_rate[f] = if demand > 0.0 {
+                        (cap / demand).min(1.0)
+                    } else {
+                        1.0
+                    };
+                    x
+                }
+                FirmKind::Investor => cap,
+                FirmKind::Affiliate | FirmKind::JointVenture => {
+                    let k = self.firms.n_suppliers[f] as usize;
+                    // Without contracted suppliers the affiliate buys on the spot market at 80 %.
+                    let local = if k == 0 {
+                        0.8
+                    } else {
+                        self.firms.suppliers[f][..k]
+                            .iter()
+                            .map(|&s| self.firms.fill_rate[s as usize])
+                            .sum::<f64>()
+                            / k as f64
+                    };
+                    let parent = self.firms.parent[f] as usize;
+                    let home =
+                        self.firms.capacity[parent] / self.firms.normal_capacity[parent].max(1e-9);
+                    let supplied = local.min(home).min(1.0);
+                    let shortfall = 1.0 - supplied;
+                    let used = shortfall.min(self.firms.inventory_q[f]);
+                    self.firms.inventory_q[f] -= used;
+                    if shortfall <= 0.0 {
+                        self.firms.inventory_q[f] += sp.inventory_refill
+                            * (sp.inventory_target_q - self.firms.inventory_q[f]).max(0.0);
+                    }
+                    let x = cap * (supplied + used).min(1.0);
+                    let pair = &mut self.pairs[self.firms.pair[f] as usize];
+                    pair.affiliate_output_q += x;
+                    pair.fdi_stock_usd += self.firms.capital_usd[f];
+                    let imports = x * sp.input_cost_share * sp.home_input_share * home.min(1.0);
+                    let exports = x * sp.home_export_share;
+                    pair.trade_q += (imports + exports) * (1.0 - pair.trade_loss);
+                    x
+                }
+            };
+            self.firms.output[f] = out;
+            self.countries[self.firms.country[f] as usize].firm_output_q += out;
+        }
+        // Arm's-length trade.
+        for (p, pc) in cfg.pairs.iter().enumerate() {
+            let start = pc
+                .arms_length_trade_start_usd_per_q
+                .unwrap_or(sp.arms_length_trade_start_usd_per_q);
+            if start <= 0.0 {
+                continue;
+            }
+            let growth = |c: u16| {
+                (self.countries[c as usize].gdp_usd_per_year
+                    / cfg.countries[c as usize].gdp_usd_per_year[0])
+                    .max(1e-9)
+            };
+            let beta = cfg.params.entry.gdp_elasticity;
+            let trust =
+                (sp.trade_trust_weight * (self.pairs[p].pair_trust - pc.gov_trust_initial)).exp();
+            let pair = &mut self.pairs[p];
+            pair.trade_q += start
+                * (growth(pc.partner) * growth(pc.donor)).powf(beta / 2.0)
+                * trust
+                * (1.0 - pair.trade_loss);
+        }
+        for pair in self.pairs.iter() {
+            self.ledger.trade_exports_usd += pair.trade_q;
+        }
+        self.ledger.trade_imports_usd = self.ledger.trade_exports_usd;
+        self.substitute_suppliers(cfg);
+        std::mem::swap(&mut self.firms.prev_output, &mut self.firms.output);
+        // `output` keeps this quarter's values too, for indicators and exits.
+        self.firms.output.copy_from_slice(&self.firms.prev_output);
+    }
+
+    fn substitute_suppliers(&mut self, cfg: &Config) {
+        let sp = &cfg.params.supply;
+        let e = &cfg.params.entry;
+        let step = self.step;
+        for f in 0..self.firms.len() {
+            if !self.firms.active[f] || !self.firms.is_foreign(f) {
+                continue;
+            }
+            let pair = self.firms.pair[f] as usize;
+            let diversification = self.pairs[pair].diversification;
+            let rate = sp.substitution_rate * (1.0 - sp.specificity) * (1.0 + diversification);
+            let wanted = ((sp.suppliers_per_affiliate as f64
+                + diversification
+                    * sp.suppliers_max.saturating_sub(sp.suppliers_per_affiliate) as f64)
+                .round() as usize)
+                .clamp(1, sp.suppliers_max as usize);
+            let k = self.firms.n_suppliers[f] as usize;
+            let failed = self.firms.suppliers[f][..k]
+                .iter()
+                .position(|&s| self.firms.fill_rate[s as usize] < sp.failure_threshold);
+            if failed.is_none() && k >= wanted {
+                continue;
+            }
+            if self.streams.substitution.uniform_seq(step, f as u32, 0) >= rate.min(1.0) {
+                continue;
+            }
+            let host = self.firms.country[f] as usize;
+            let taken = self.firms.suppliers[f];
+            let Some(new) = self.pick_host_firm(
+                host,
+                f as u32,
+                e.candidates as usize,
+                1,
+                &taken[..k],
+                e.reputation_weight,
+            ) else {
+                continue;
+            };
+            if self.firms.fill_rate[new as usize] < sp.failure_threshold
+                || self.partnerships.len() >= self.partnership_capacity
+            {
+                continue;
+            }
+            if let Some(slot) = failed {
+                let old_link = self.firms.supply_links[f][slot] as usize;
+                self.end_supply_link(old_link);
+            }
+            let k = self.firms.n_suppliers[f] as usize;
+            if k >= super::world::MAX_SUPPLIERS {
+                continue;
+            }
+            let cocreation_since = if self.pairs[pair].cooperation_mode > 0.0 {
+                step
+            } else {
+                NONE_U32
+            };
+            let id = self.partnerships.push(PartnershipInit {
+                pair: pair as u16,
+                mode: PartnershipMode::SupplyContract,
+                foreign: f as u32,
+                host: new,
+                donor: NONE_U16,
+                start_step: step,
+                evidence: Evidence::new(&cfg.params.trust, self.pairs[pair].pair_trust),
+                experience_offset_q: 0.0,
+                mode_multiplier: 1.0,
+                cocreation_since,
+            });
+            self.firms.suppliers[f][k] = new;
+            self.firms.supply_links[f][k] = id;
+            self.firms.n_suppliers[f] += 1;
+            self.firms.foreign_partnerships[new as usize] =
+                self.firms.foreign_partnerships[new as usize].saturating_add(1);
+            self.firms.linked_pair[new as usize] = pair as u16;
+        }
+    }
+
+    fn end_supply_link(&mut self, id: usize) {
+        if self.partnerships.is_active(id) {
+            self.end_partnership(id, super::world::EndReason::Substituted);
+        }
+    }
+}

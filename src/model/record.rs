@@ -1,0 +1,105 @@
+//! Phase 12: indicators. One row per quarter, columns in the order of [`columns`]: indicator by
+//! indicator of the catalogue, and within one indicator every pair (or country) in scenario order.
+//! Cost O(C + pairs) per step (all sums were kept by earlier phases).
+
+use super::config::Config;
+use super::world::World;
+use crate::indicators::{CATALOGUE, Scope, column_name};
+
+/// The column names of a scenario's time series (without replication, step, year, quarter).
+pub fn columns(cfg: &Config) -> Vec<String> {
+    let mut out = Vec::new();
+    for spec in CATALOGUE {
+        match spec.scope {
+            Scope::Pair => out.extend(cfg.pairs.iter().map(|p| column_name(spec.name, &p.label))),
+            Scope::Country => out.extend(
+                cfg.countries
+                    .iter()
+                    .map(|c| column_name(spec.name, &c.code)),
+            ),
+        }
+    }
+    out
+}
+
+impl World {
+    fn pair_value(&self, name: &str, p: usize) -> f64 {
+        let s = &self.pairs[p];
+        let mean = |sum: f64, empty: f64| {
+            if s.n_active > 0 {
+                sum / s.n_active as f64
+            } else {
+                empty
+            }
+        };
+        match name {
+            "oda_committed_usd_per_q" => s.oda_committed_q,
+            "oda_disbursed_usd_per_q" => s.oda_disbursed_q,
+            "oda_net_usd_per_q" => s.oda_net_q,
+            "oda_pipeline_usd" => s.oda_pipeline,
+            "fdi_stock_usd" => s.fdi_stock_usd,
+            "fdi_registered_usd_per_q" => s.fdi_registered_q,
+            "fdi_projects" => s.fdi_projects as f64,
+            "trade_usd_per_q" => s.trade_q,
+            "affiliate_output_usd_per_q" => s.affiliate_output_q,
+            "residents_persons" => self.residents(p) as f64,
+            "interns_persons" => s.talent[0].abroad as f64,
+            "ssw_persons" => s.talent[1].abroad as f64,
+            "students_persons" => s.talent[2].abroad as f64,
+            "engineers_persons" => s.talent[3].abroad as f64 + s.settled as f64,
+            "missing_persons" => s.missing as f64,
+            "talent_outflow_persons_per_q" => s.outflow_q as f64,
+            "returnees_persons_per_q" => s.returned_q as f64,
+            "active_partnerships" => s.n_active as f64,
+            "mean_partnership_trust" => mean(s.trust_sum, s.pair_trust),
+            "pair_trust" => s.pair_trust,
+            "gov_trust" => s.gov_trust,
+            "mean_friction" => mean(s.friction_sum, 0.0),
+            "trouble_share_8q" => {
+                let (n, k) = s
+                    .trouble_ring
+                    .iter()
+                    .fold((0, 0), |(n, k), &(a, b)| (n + a, k + b));
+                if n > 0 { k as f64 / n as f64 } else { 0.0 }
+            }
+            _ => f64::NAN,
+        }
+    }
+
+    fn country_value(&self, name: &str, c: usize) -> f64 {
+        let s = &self.countries[c];
+        match name {
+            "aid_gni_ratio" => s.aid_gni,
+            "oda_net_received_usd_per_q" => s.oda_net_q,
+            "donor_hhi" => s.donor_hhi,
+            "aid_volatility" => s.aid_volatility,
+            "capacity_k" => s.capacity_k,
+            "mean_productivity" => s.mean_productivity,
+            "gdp_usd_per_year" => s.gdp_usd_per_year,
+            "firm_output_usd_per_q" => s.firm_output_q,
+            "direct_loss_usd_per_q" => s.direct_loss_q,
+            _ => f64::NAN,
+        }
+    }
+
+    /// Appends this quarter's row. Without active partnerships, mean partnership trust is the
+    /// pair trust and mean friction and the trouble share are 0.
+    pub fn record(&self, out: &mut Vec<f64>) {
+        for spec in CATALOGUE {
+            match spec.scope {
+                Scope::Pair => {
+                    for p in 0..self.pairs.len() {
+                        let v = self.pair_value(spec.name, p);
+                        out.push(v);
+                    }
+                }
+                Scope::Country => {
+                    for c in 0..self.countries.len() {
+                        let v = self.country_value(spec.name, c);
+                        out.push(v);
+                    }
+                }
+            }
+        }
+    }
+}

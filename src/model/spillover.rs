@@ -1,0 +1,167 @@
+//! SM9 spillovers and productivity (K1), and the human capital that returnees and joint-institution
+//! graduates bring (M3, SM11).
+//!
+//! Domestic firm j: `Δln A_j = g₀ + λ_B AC_j BL_j G(gap_j)(1 + c_B m_j) + λ_H ΔH_j`, with
+//! `AC = H/(H + H½)`, BL the share of j's sales going to foreign affiliates, `gap = ln A_F,s − ln A_j`
+//! against the mean of foreign affiliates in j's country and sector (a mean-field aggregate,
+//! computed before any firm is updated), `G(gap) = gap e^(−gap/g*)` for gap > 0, m_j the
+//! cooperation mode of j's foreign partners. Forward spillovers use λ_F (0 by default) on the
+//! share of inputs bought from affiliates, which domestic firms here do not do, so they are 0.
+//! Affiliates gain local knowledge under co-creation: `Δln A = g₀ + λ_R m`.
+//! Returnees hired by linked firms (φ_JA of the quarter's returnees, shared equally among firms
+//! linked to the destination country) raise H by `ζ s hires/employees` and the bilingual share by
+//! `language · hires/employees`; graduates raise the graduate and bilingual shares. Shares decay
+//! 1 % a quarter (staff turnover). Cost O(N_f).
+
+use super::config::{Config, FirmKind};
+use super::world::{NONE_U16, World};
+
+/// Hump-shaped spillover potential of a technology gap.
+pub fn gap_potential(gap: f64, peak: f64) -> f64 {
+    if gap <= 0.0 {
+        0.0
+    } else {
+        gap * (-gap / peak).exp()
+    }
+}
+
+const STAFF_TURNOVER_PER_Q: f64 = 0.01;
+
+impl World {
+    pub fn spillovers(&mut self, cfg: &Config) {
+        let sp = &cfg.params.spillover;
+        let tp = &cfg.params.talent;
+        let n = self.firms.len();
+        // Sector means of foreign log productivity (state at the start of the phase).
+        self.scratch
+            .foreign_ln_a_sum
+            .iter_mut()
+            .for_each(|x| *x = 0.0);
+        self.scratch.foreign_ln_a_n.iter_mut().for_each(|x| *x = 0);
+        for f in 0..n {
+            if self.firms.active[f] && self.firms.is_foreign(f) {
+                let slot = self.sector_slot(self.firms.country[f], self.firms.sector[f]);
+                self.scratch.foreign_ln_a_sum[slot] += self.firms.ln_productivity[f];
+                self.scratch.foreign_ln_a_n[slot] += 1;
+            }
+        }
+        for s in 0..self.scratch.foreign_ln_a_sum.len() {
+            let k = self.scratch.foreign_ln_a_n[s];
+            self.scratch.foreign_ln_a_mean[s] = if k > 0 {
+                self.scratch.foreign_ln_a_sum[s] / k as f64
+            } else {
+                f64::NAN
+            };
+        }
+        // Linked firms per pair (counted now; used for sharing hires).
+        for pair in self.pairs.iter_mut() {
+            pair.n_host_firms_linked = 0;
+        }
+        for f in 0..n {
+            let lp = self.firms.linked_pair[f];
+            if self.firms.active[f]
+                && lp != NONE_U16
+                && (self.firms.foreign_partnerships[f] > 0 || self.firms.is_foreign(f))
+            {
+                self.pairs[lp as usize].n_host_firms_linked += 1;
+            }
+        }
+        for c in self.countries.iter_mut() {
+            c.mean_productivity = 0.0;
+        }
+        let mut counts = [0u32; 256];
+        for f in 0..n {
+            if !self.firms.active[f] {
+                continue;
+            }
+            let lp = self.firms.linked_pair[f];
+            let linked = lp != NONE_U16
+                && (self.firms.foreign_partnerships[f] > 0 || self.firms.is_foreign(f));
+            let mut dh = 0.0;
+            if linked {
+                let pair = &self.pairs[lp as usize];
+                let per_firm = 1.0 / pair.n_host_firms_linked.max(1) as f64;
+                let employees = self.firms.employees[f].max(1.0);
+                let hires = tp.returnee_hire_share * pair.returned_q as f64 * per_firm;
+                let skill = if pair.returned_q > 0 {
+                    pair.returnee_skill_q / pair.returned_q as f64
+                } else {
+                    0.0
+                };
+                dh = tp.returnee_skill_effect * skill * hires / employees;
+                let grads = pair.graduates_per_q * per_firm;
+                self.firms.graduate_share[f] =
+                    (self.firms.graduate_share[f] + grads / employees).min(1.0);
+                self.firms.bilingual_share[f] = (self.firms.bilingual_share[f]
+                    + (tp.returnee_language * hires + grads) / employees)
+                    .min(1.0);
+            }
+            self.firms.graduate_share[f] *= 1.0 - STAFF_TURNOVER_PER_Q;
+            self.firms.bilingual_share[f] *= 1.0 - STAFF_TURNOVER_PER_Q;
+            self.firms.human_capital[f] += dh;
+            let d_ln_a = match self.firms.kind[f] {
+                FirmKind::Domestic => {
+                    let slot = self.sector_slot(self.firms.country[f], self.firms.sector[f]);
+                    let foreign_mean = self.scratch.foreign_ln_a_mean[slot];
+                    let h = self.firms.human_capital[f];
+                    let absorptive = h / (h + sp.absorptive_half);
+                    let backward_linkage = if self.firms.output[f] > 0.0 {
+                        (self.scratch.foreign_sales[f] / self.firms.output[f]).clamp(0.0, 1.0)
+                    } else {
+                        0.0
+                    };
+                    let mode = if lp != NONE_U16 {
+                        self.pairs[lp as usize].cooperation_mode
+                    } else {
+                        0.0
+                    };
+                    let gap = if foreign_mean.is_nan() {
+                        0.0
+                    } else {
+                        foreign_mean - self.firms.ln_productivity[f]
+                    };
+                    sp.trend_per_q
+                        + sp.backward_rate
+                            * absorptive
+                            * backward_linkage
+                            * gap_potential(gap, sp.peak_gap)
+                            * (1.0 + sp.cocreation_boost * mode)
+                        + sp.human_capital_effect * dh
+                }
+                FirmKind::Affiliate | FirmKind::JointVenture => {
+                    let mode = self.pairs[self.firms.pair[f] as usize].cooperation_mode;
+                    sp.trend_per_q + sp.reverse_rate * mode
+                }
+                FirmKind::Investor => sp.trend_per_q,
+            };
+            self.firms.ln_productivity[f] += d_ln_a;
+            let c = self.firms.country[f] as usize;
+            self.countries[c].mean_productivity += self.firms.ln_productivity[f].exp();
+            if c < counts.len() {
+                counts[c] += 1;
+            }
+        }
+        for (c, country) in self.countries.iter_mut().enumerate() {
+            let k = counts.get(c).copied().unwrap_or(0);
+            country.mean_productivity = if k > 0 {
+                country.mean_productivity / k as f64
+            } else {
+                0.0
+            };
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn spillover_potential_peaks_at_a_moderate_gap() {
+        // G(g*) = g* e^-1 is the maximum; no spillover without a gap or with a negative one.
+        let peak = gap_potential(1.0, 1.0);
+        assert!((peak - (-1f64).exp()).abs() < 1e-12);
+        assert!(gap_potential(0.5, 1.0) < peak && gap_potential(2.0, 1.0) < peak);
+        assert_eq!(gap_potential(-0.3, 1.0), 0.0);
+    }
+}

@@ -1,0 +1,178 @@
+//! SM3 trust: beta reputation with forgetting and a negativity weight.
+//!
+//! (T1) `r ← ρ r + ω 𝟙[success]`, `s ← ρ s + ω κ_eff sev 𝟙[failure]`
+//! (T2) `κ_eff = κ (1 − χ (2T − 1)) (1 − μ_DR member)`
+//! (T3) `T = (r + a₀)/(r + s + a₀ + b₀)`, `a₀ = n₀ T_pair`, `b₀ = n₀ (1 − T_pair)` at formation.
+//! (T4) `T_pair ← (1 − η) T_pair + η [θ_g T_gov + (1 − θ_g) mean_p T_p]`, with the mean kept as
+//! running sums over active partnerships; government trust relaxes toward the partnership mean
+//! at rate η_g and moves by ±δ_gov on events.
+//!
+//! Trust is dimensionless in [0,1]; evidence counts are pseudo-counts. Cost O(1) per partnership
+//! and O(1) per pair.
+
+use super::params::TrustParams;
+
+/// Evidence state of one partnership.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Evidence {
+    pub positive: f64,
+    pub negative: f64,
+    pub prior_positive: f64,
+    pub prior_negative: f64,
+}
+
+impl Evidence {
+    /// A new partnership whose prior is centred on country-pair trust.
+    pub fn new(p: &TrustParams, pair_trust: f64) -> Evidence {
+        Evidence {
+            positive: 0.0,
+            negative: 0.0,
+            prior_positive: p.prior_strength * pair_trust,
+            prior_negative: p.prior_strength * (1.0 - pair_trust),
+        }
+    }
+
+    /// T3.
+    pub fn trust(&self) -> f64 {
+        (self.positive + self.prior_positive)
+            / (self.positive + self.negative + self.prior_positive + self.prior_negative)
+    }
+
+    /// T1 with T2: one quarterly outcome. `negativity_multiplier` carries crisis effects,
+    /// `dispute_resolution` is μ_DR·member.
+    pub fn update(
+        &mut self,
+        p: &TrustParams,
+        success: bool,
+        severity: f64,
+        negativity_multiplier: f64,
+        dispute_resolution: f64,
+    ) {
+        let kappa_eff =
+            effective_negativity(p, self.trust(), dispute_resolution) * negativity_multiplier;
+        self.positive *= p.forgetting;
+        self.negative *= p.forgetting;
+        if success {
+            self.positive += p.evidence_weight;
+        } else {
+            self.negative += p.evidence_weight * kappa_eff * severity;
+        }
+    }
+
+    /// An extra violation on top of the quarter's outcome (scandal), without forgetting.
+    pub fn add_violation(&mut self, p: &TrustParams, severity: f64, negativity_multiplier: f64) {
+        let kappa_eff = effective_negativity(p, self.trust(), 0.0) * negativity_multiplier;
+        self.negative += p.evidence_weight * kappa_eff * severity;
+    }
+}
+
+/// T2.
+pub fn effective_negativity(p: &TrustParams, trust: f64, dispute_resolution: f64) -> f64 {
+    p.negativity_weight
+        * (1.0 - p.confirmation_bias * (2.0 * trust - 1.0))
+        * (1.0 - dispute_resolution)
+}
+
+/// T4: one quarter of country-pair and government trust. Returns (pair, gov).
+pub fn update_pair_trust(
+    p: &TrustParams,
+    pair_trust: f64,
+    gov_trust: f64,
+    partnership_mean: Option<f64>,
+) -> (f64, f64) {
+    let firm_level = partnership_mean.unwrap_or(gov_trust);
+    let target = p.gov_weight * gov_trust + (1.0 - p.gov_weight) * firm_level;
+    let pair = (1.0 - p.pair_smoothing) * pair_trust + p.pair_smoothing * target;
+    let gov = gov_trust + p.gov_relaxation * (firm_level - gov_trust);
+    (pair.clamp(0.0, 1.0), gov.clamp(0.0, 1.0))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The worked example of domain notes §7.7: ρ 0.95, ω 0.5, κ 3, χ 0, n₀ 4, prior 0.5.
+    fn worked_example() -> TrustParams {
+        TrustParams {
+            confirmation_bias: 0.0,
+            ..TrustParams::default()
+        }
+    }
+
+    fn after_successes(p: &TrustParams, quarters: usize) -> Evidence {
+        let mut e = Evidence::new(p, 0.5);
+        for _ in 0..quarters {
+            e.update(p, true, 1.0, 1.0, 0.0);
+        }
+        e
+    }
+
+    #[test]
+    fn trust_climbs_slowly_as_in_the_worked_example() {
+        let p = worked_example();
+        // 0.50 → 0.66 (4 q) → 0.73 (8) → 0.81 (20) → 0.84 (40).
+        for (q, expected) in [(4, 0.66), (8, 0.73), (20, 0.81), (40, 0.84)] {
+            let t = after_successes(&p, q).trust();
+            assert!(
+                (t - expected).abs() < 0.006,
+                "after {q} quarters trust {t}, expected {expected}"
+            );
+        }
+    }
+
+    #[test]
+    fn one_severe_violation_drops_mature_trust_from_084_to_061() {
+        let p = worked_example();
+        let mut e = after_successes(&p, 40);
+        assert!((e.trust() - 0.84).abs() < 0.006);
+        e.update(&p, false, 3.0, 1.0, 0.0);
+        assert!(
+            (e.trust() - 0.61).abs() < 0.006,
+            "trust after violation {}",
+            e.trust()
+        );
+    }
+
+    #[test]
+    fn recovering_three_quarters_of_the_loss_takes_about_27_quarters() {
+        let p = worked_example();
+        let mut e = after_successes(&p, 40);
+        let before = e.trust();
+        e.update(&p, false, 3.0, 1.0, 0.0);
+        let after = e.trust();
+        let goal = after + 0.75 * (before - after);
+        let mut quarters = 0;
+        while e.trust() < goal {
+            e.update(&p, true, 1.0, 1.0, 0.0);
+            quarters += 1;
+        }
+        assert!(
+            (25..=29).contains(&quarters),
+            "recovery took {quarters} quarters"
+        );
+        // Slovic asymmetry: the initial climb to the post-violation level took 3 quarters.
+        let climb = (1..)
+            .find(|&q| after_successes(&p, q).trust() >= after)
+            .unwrap();
+        assert_eq!(climb, 3);
+    }
+
+    #[test]
+    fn confirmation_bias_discounts_bad_news_at_high_trust() {
+        let p = TrustParams::default();
+        assert!((effective_negativity(&p, 0.5, 0.0) - 3.0).abs() < 1e-12);
+        // T = 1: κ (1 − 0.3) = 2.1; with dispute resolution 0.5: 1.05.
+        assert!((effective_negativity(&p, 1.0, 0.0) - 2.1).abs() < 1e-12);
+        assert!((effective_negativity(&p, 1.0, 0.5) - 1.05).abs() < 1e-12);
+    }
+
+    #[test]
+    fn pair_trust_moves_a_tenth_of_the_way_to_its_target() {
+        let p = TrustParams::default();
+        // target = 0.3·0.5 + 0.7·0.8 = 0.71; pair = 0.9·0.5 + 0.1·0.71 = 0.521
+        let (pair, gov) = update_pair_trust(&p, 0.5, 0.5, Some(0.8));
+        assert!((pair - 0.521).abs() < 1e-12);
+        // gov = 0.5 + 0.05·(0.8 − 0.5) = 0.515
+        assert!((gov - 0.515).abs() < 1e-12);
+    }
+}
