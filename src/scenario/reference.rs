@@ -330,6 +330,27 @@ impl<'a> Walker<'a> {
         if let Some(lits) = literal_values(self.root, schema) {
             return literal_list(&lits);
         }
+        if let Some(branches) = non_null_branches(self.root, schema) {
+            // Mixed enum: unit variants (literals) and variants with fields (tables).
+            let mut parts: Vec<String> = Vec::new();
+            for b in branches {
+                let rb = resolve_ref(self.root, b);
+                if let Some(lits) = literal_values(self.root, rb) {
+                    parts.push(literal_list(&lits));
+                } else if let Some(req) = rb.get("required").and_then(Json::as_array)
+                    && let [Json::String(variant)] = req.as_slice()
+                    && rb.get("additionalProperties") == Some(&Json::Bool(false))
+                {
+                    parts.push(format!("{variant} (table)"));
+                } else {
+                    let a = self.allowed(rb);
+                    if !a.is_empty() {
+                        parts.push(a);
+                    }
+                }
+            }
+            return parts.join(", ");
+        }
         let types = schema_types(schema);
         if types.contains(&"integer") || types.contains(&"number") {
             return range_text(schema).unwrap_or_default();
@@ -394,6 +415,11 @@ mod tests {
             "| `regime` | string (one of) | *optional* | closed, open | Regime. |",
             "| `seed` | integer | *optional* | >= 0 | Optional seed. |",
             "| `weights` | array of float | *required* |  |  |",
+            "| `tags` | table of float | `{}` |  | Named extra weights. |",
+            "| `tags.<key>` | float | *optional* |  |  |",
+            "| `policy` | string (one of) or table | *optional* | laissez, cap (table) | Policy instrument. |",
+            "| `policy.cap` | table | *required* |  | (variant cap) |",
+            "| `policy.cap.level` | float | *required* |  |  |",
             "| `horizon.start` | string | *required* |  |  |",
             "| `shock` | table | *optional* |  |  |",
             "| `shock.kind` | string (one of) | *required* | flood, pandemic |  |",

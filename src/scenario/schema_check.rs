@@ -728,9 +728,14 @@ impl<'a> Checker<'a> {
                 let Some(lits) = literal_values(self.root, p) else {
                     continue 'candidates;
                 };
-                for l in lits {
-                    options.push((l, *b));
+                // A tag has exactly one value per variant, distinct across variants.
+                let [l] = lits.as_slice() else {
+                    continue 'candidates;
+                };
+                if options.iter().any(|(o, _)| o == l) {
+                    continue 'candidates;
                 }
+                options.push((l.clone(), *b));
             }
             return Some((key.clone(), options));
         }
@@ -766,6 +771,19 @@ pub(crate) mod test_types {
         pub kappa: f64,
         pub weights: Vec<f64>,
         pub shock: Option<Shock>,
+        /// Named extra weights.
+        #[serde(default)]
+        pub tags: std::collections::BTreeMap<String, f64>,
+        /// Policy instrument.
+        pub policy: Option<Policy>,
+    }
+
+    /// An externally tagged enum (serde's default representation).
+    #[derive(Debug, Deserialize, JsonSchema)]
+    #[serde(rename_all = "snake_case", deny_unknown_fields)]
+    pub enum Policy {
+        Laissez,
+        Cap { level: f64 },
     }
     fn default_kappa() -> f64 {
         0.25
@@ -1029,6 +1047,36 @@ uai = 30
     }
 
     #[test]
+    fn map_values_are_checked_against_value_schema() {
+        let ok = format!("{GOOD}\n[tags]\nfoo = 1\nbar = 2.5\n");
+        assert!(check::<Scenario>(&doc(&ok)).is_empty());
+        let bad = format!("{GOOD}\n[tags]\nfoo = \"x\"\n");
+        let ds = check::<Scenario>(&doc(&bad));
+        assert_eq!(ds.len(), 1);
+        assert_eq!(ds[0].key_path, "tags.foo");
+    }
+
+    #[test]
+    fn externally_tagged_enum_accepts_unit_and_table_variants() {
+        for ok in ["policy = \"laissez\"", "policy = { cap = { level = 2 } }"] {
+            let text = format!("{ok}\n{GOOD}");
+            let d = doc(&text);
+            assert!(check::<Scenario>(&d).is_empty(), "{ok}");
+            assert!(deserialize::<Scenario>(&d).is_ok(), "{ok}");
+        }
+        let text = format!("policy = {{ cap = {{ levl = 2 }} }}\n{GOOD}");
+        let msgs = messages(&check::<Scenario>(&doc(&text)));
+        assert!(
+            msgs.iter()
+                .any(|m| m.contains("policy.cap.levl: unknown key 'levl'; did you mean 'level'?")),
+            "{msgs:#?}"
+        );
+        let text = format!("policy = \"laisez\"\n{GOOD}");
+        let msgs = messages(&check::<Scenario>(&doc(&text)));
+        assert!(msgs[0].contains("did you mean 'laissez'?"), "{msgs:#?}");
+    }
+
+    #[test]
     fn datetime_where_string_expected_is_wrong_type() {
         let text = GOOD.replace("start = \"1992Q1\"", "start = 1992-01-01");
         let ds = check::<Scenario>(&doc(&text));
@@ -1111,6 +1159,40 @@ uai = 30
             let ds = check::<Scenario>(&d);
             assert!(!ds.is_empty(), "{text}");
             assert!(deserialize::<Scenario>(&d).is_err());
+        }
+    }
+}
+
+#[cfg(test)]
+mod no_panic_tests {
+    use super::test_types::Scenario;
+    use super::*;
+    use crate::scenario::document::{SourceFile, resolve_source};
+    use crate::scenario::keypath::KeyPath;
+    use proptest::prelude::*;
+
+    fn builtin(name: &str) -> Option<&'static str> {
+        (name == "base.toml").then_some("name = \"b\"\n[[countries]]\ncode = \"JPN\"\n")
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(256))]
+
+        /// Arbitrary text never panics anywhere in the pipeline.
+        #[test]
+        fn arbitrary_text_never_panics(text in "(extends = \"base.toml\"\n)?[a-z\\[\\]\"=. 0-9\n{},]{0,80}",
+                                      set in "[a-z\\[\\]\"=. 0-9A-Z]{0,30}") {
+            let _ = KeyPath::parse(&set);
+            if let Ok(mut d) = resolve_source(
+                SourceFile { path: "x.toml".into(), text },
+                &builtin,
+            ) {
+                let _ = d.apply_set(&set);
+                let _ = check::<Scenario>(&d);
+                let _ = deserialize::<Scenario>(&d);
+                let _ = d.locate(&set);
+                let _ = d.to_toml_string();
+            }
         }
     }
 }
