@@ -871,6 +871,40 @@ year = 2020
     }
 
     #[test]
+    fn locate_in_inline_arrays_and_array_elements() {
+        let text = "name = \"x\"\ncountries = [\n  { code = \"JPN\", culture = { pdi = 1 } },\n  { code = \"VNM\" },\n]\n[[regions]]\nid = 7\n";
+        let doc = resolve_source(
+            SourceFile {
+                path: "x.toml".into(),
+                text: text.into(),
+            },
+            &no_builtin,
+        )
+        .unwrap();
+        assert_eq!(
+            doc.locate("countries[JPN].culture.pdi"),
+            ("x.toml".into(), Some((3, 31)))
+        );
+        // missing key in an element: the element itself
+        assert_eq!(
+            doc.locate("countries[1].culture"),
+            ("x.toml".into(), Some((4, 3)))
+        );
+        // array-of-tables element selected by integer id (quoted: [7] would be an index)
+        assert_eq!(
+            doc.locate("regions[\"7\"].id"),
+            ("x.toml".into(), Some((7, 1)))
+        );
+        // index out of range: nearest parent, the `regions` key of the header
+        assert_eq!(doc.locate("regions[7].id"), ("x.toml".into(), Some((6, 3))));
+        let (_, pos) = doc.locate("regions[0].missing");
+        assert_eq!(pos.map(|p| p.0), Some(6));
+        // unparsable path or unknown top-level key: the root file, no position
+        assert_eq!(doc.locate("a..b"), ("x.toml".into(), None));
+        assert_eq!(doc.locate("nothing.here"), ("x.toml".into(), None));
+    }
+
+    #[test]
     fn plain_arrays_are_replaced_not_merged() {
         let mut base: toml::Table = "xs = [1, 2, 3]\n[t]\na = 1\nb = 2".parse().unwrap();
         let over: toml::Table = "xs = [9]\n[t]\nb = 3".parse().unwrap();
