@@ -1,8 +1,14 @@
-//! Generic scenario-document machinery: reading TOML scenario files, `extends`,
-//! `--set` overrides, schema checks with located errors and a generated key reference.
+//! Scenario files: reading TOML (with `extends` and `--set`), schema checks with located errors,
+//! validation into the core's `Config`, built-in scenarios and a generated key reference.
 
+pub mod builtin;
 pub mod diagnostics;
 pub mod document;
 pub mod keypath;
+pub mod load;
+pub mod raw;
 pub mod reference;
 pub mod schema_check;
+pub mod validate;
+
+pub use load::{load, LoadedScenario};
