@@ -3,3 +3,4 @@
 //! See `ARCHITECTURE.md` for the code map and invariants.
 
 pub mod indicators;
+pub mod plot;
