@@ -166,6 +166,7 @@ pub(crate) enum Swatch {
     },
     Band(RGBColor),
     Marker(RGBColor, Shape),
+    LineMarker(RGBColor, Shape),
     VLine(RGBColor),
     Block(RGBColor),
 }
@@ -197,12 +198,14 @@ pub(crate) fn legend_width(root: &Area, f: &Fonts, items: &[Item], notes: &[Stri
     (need + f.upx(40.0)).clamp(f.upx(160.0), (w as f64 * 0.36) as u32)
 }
 
-/// Draws legend entries, then note lines (the first in bold when `notes_heading`), from `top`.
+/// Draws legend entries, then note lines (the first in bold when `heading`), from `top`.
+#[allow(clippy::too_many_arguments)]
 pub(crate) fn draw_legend(
     area: &Area,
     f: &Fonts,
     items: &[Item],
     notes: &[String],
+    heading: bool,
     top: i32,
     path: &Path,
 ) -> Result<(), PlotError> {
@@ -240,6 +243,15 @@ pub(crate) fn draw_legend(
                 area.draw(&Rectangle::new([(xa, y - h), (xb, y + h)], color.filled()))
                     .map_err(de(path))?;
             }
+            Swatch::LineMarker(color, shape) => {
+                area.draw(&PathElement::new(
+                    vec![(xa, y), (xb, y)],
+                    color.stroke_width(f.upx(3.5)),
+                ))
+                .map_err(de(path))?;
+                area.draw(&marker((xa + sw / 2, y), shape, color, f.px(9.0)))
+                    .map_err(de(path))?;
+            }
             Swatch::Marker(color, shape) => {
                 area.draw(&marker((xa + sw / 2, y), shape, color, f.px(9.0)))
                     .map_err(de(path))?;
@@ -271,7 +283,7 @@ pub(crate) fn draw_legend(
         y += if items.is_empty() { 0 } else { row / 2 };
         let max_w = w.saturating_sub((x0 + f.px(10.0)) as u32);
         for (i, n) in notes.iter().enumerate() {
-            let fnt = if i == 0 {
+            let fnt = if i == 0 && heading {
                 bold(f.legend)
             } else {
                 font(f.legend)
@@ -315,6 +327,7 @@ pub(crate) fn draw_mesh(
         .axis_desc_style(text_style(f.label, style::BLACK))
         .light_line_style(style::GRID_LIGHT)
         .bold_line_style(style::GRID_BOLD)
+        .max_light_lines(0)
         .axis_style(style::GREY.stroke_width(f.upx(2.0).max(1)))
         .set_all_tick_mark_size(f.px(8.0));
     if !m.x_desc.is_empty() {
@@ -398,4 +411,25 @@ pub(crate) fn band_polygon(xs: &[f64], lo: &[f64], hi: &[f64]) -> Vec<(f64, f64)
 /// Finishes the image and writes the file.
 pub(crate) fn finish(root: &Area, path: &Path) -> Result<(), PlotError> {
     root.present().map_err(de(path))
+}
+
+/// Tick values plotters is likely to choose (1-2-5 steps), to size the label area.
+pub(crate) fn probable_ticks(lo: f64, hi: f64, max: usize) -> Vec<f64> {
+    if !(lo.is_finite() && hi.is_finite()) || hi <= lo {
+        return vec![lo, hi];
+    }
+    let raw = (hi - lo) / max.max(1) as f64;
+    let mag = 10f64.powf(raw.log10().floor());
+    let step = [1.0, 2.0, 5.0, 10.0]
+        .iter()
+        .map(|m| m * mag)
+        .find(|s| *s >= raw)
+        .unwrap_or(10.0 * mag);
+    let mut v = Vec::new();
+    let mut t = (lo / step).ceil() * step;
+    while t <= hi + step * 1e-9 && v.len() < 100 {
+        v.push(t);
+        t += step;
+    }
+    v
 }

@@ -141,15 +141,21 @@ fn scopes(ts: &TimeSeries, names: &[&str]) -> Vec<String> {
 }
 
 /// Space for y tick labels and the rotated axis description.
-fn y_label_width(root: &Area, f: &Fonts, y0: f64, y1: f64, fmt: &dyn Fn(&f64) -> String) -> u32 {
+pub(crate) fn y_label_width(
+    root: &Area,
+    f: &Fonts,
+    y0: f64,
+    y1: f64,
+    fmt: &dyn Fn(&f64) -> String,
+) -> u32 {
     let fnt = draw::font(f.tick);
-    let mut w = 0;
-    for i in 0..=8 {
-        let v = y0 + (y1 - y0) * i as f64 / 8.0;
-        w = w.max(draw::text_width(root, &fmt(&v), &fnt));
-    }
-    // Ticks may get one more decimal than the probes.
-    w + draw::text_width(root, "0", &fnt) + (f.label * 1.4) as u32 + f.upx(24.0)
+    let w = draw::probable_ticks(y0, y1, 8)
+        .iter()
+        .map(|v| draw::text_width(root, &fmt(v), &fnt))
+        .max()
+        .unwrap_or(0)
+        .max(draw::text_width(root, "0.0", &fnt));
+    w + (f.label * 1.3) as u32 + f.upx(30.0)
 }
 
 /// The y-axis description: "label, unit" if it fits the axis, else the unit alone.
@@ -339,9 +345,13 @@ fn fan_chart(
         hi = hi.max(o.value * factor);
     }
     let (y0, y1) = style::nice_range(lo, hi);
-    let (x0, x1) = (x0.min(obs.first().map_or(x0, |_| x0)), x1);
-    let x0 = obs.iter().map(|o| o.year).fold(x0, f64::min);
-    let x1 = obs.iter().map(|o| o.year).fold(x1, f64::max);
+    // Observed points just outside the simulated period widen the axis a little, so that
+    // their markers are not cut at the frame.
+    let pad = (x1 - x0) * 0.01;
+    let ox0 = obs.iter().map(|o| o.year).fold(x0, f64::min);
+    let ox1 = obs.iter().map(|o| o.year).fold(x1, f64::max);
+    let x0 = if ox0 < x0 { ox0 - pad } else { x0 };
+    let x1 = if ox1 > x1 { ox1 + pad } else { x1 };
 
     let mut items = band_items(ts.replications);
     for (i, l) in labels.iter().enumerate() {
@@ -413,7 +423,7 @@ fn fan_chart(
             )
             .map_err(de(&path))?;
     }
-    draw::draw_legend(&legend, f, &items, &[], f.px(20.0), &path)?;
+    draw::draw_legend(&legend, f, &items, &[], false, f.px(20.0), &path)?;
     draw::finish(&root, &path)?;
     drop(chart);
     Ok(Some(path))
@@ -569,20 +579,22 @@ impl<'t> ShockData<'t> {
         let (label, unit, scope) = describe(indicator);
         let m = max_abs(&shocked).max(max_abs(&counter));
         let AxisScale { factor, unit } = style::axis_scale(&unit, m);
+        // The counterfactual is drawn last, so that before the shock (where both coincide)
+        // the dashes show on top of the shocked line.
         let lines = [
-            Line {
-                color: style::BLACK,
-                width: 3.5,
-                dashed: true,
-                bands: false,
-                pts: scale_pts(&counter, factor),
-            },
             Line {
                 color: style::VERMILLION,
                 width: 4.0,
                 dashed: false,
                 bands: false,
                 pts: scale_pts(&shocked, factor),
+            },
+            Line {
+                color: style::BLACK,
+                width: 3.0,
+                dashed: true,
+                bands: false,
+                pts: scale_pts(&counter, factor),
             },
         ];
         let (lo, hi) = y_extent(&lines);
@@ -703,7 +715,7 @@ impl<'t> ShockData<'t> {
                 .map_err(de(&path))?;
         }
         draw_lines(&mut chart, f, &lines, &path)?;
-        draw::draw_legend(&legend, f, &items, &notes, f.px(20.0), &path)?;
+        draw::draw_legend(&legend, f, &items, &notes, true, f.px(20.0), &path)?;
         draw::finish(&root, &path)?;
         Ok(Some(path))
     }
@@ -815,13 +827,13 @@ fn stacked(
                 x_fmt: if last { &year_fmt } else { &no_fmt },
                 y_fmt: &tick_fmt,
                 x_labels: 10,
-                y_labels: if ah > 400 { 7 } else { 5 },
+                y_labels: if ah > 400 { 8 } else { 7 },
             },
             path,
         )?;
         draw_lines(&mut chart, f, &panel.lines, path)?;
     }
-    draw::draw_legend(&legend, f, items, &[], f.px(20.0), path)?;
+    draw::draw_legend(&legend, f, items, &[], false, f.px(20.0), path)?;
     draw::finish(&root, path)
 }
 
@@ -931,6 +943,10 @@ fn aid_plot(
             continue;
         }
         let (label, unit, _) = describe(&col);
+        let label = match name {
+            "aid_gni_ratio" => "Net ODA received / GNI".to_string(),
+            _ => label,
+        };
         let sc = style::axis_scale(&unit, max_abs(&raw));
         let (y_desc, range) = match name {
             "aid_gni_ratio" => ("% of GNI".to_string(), None),
@@ -939,7 +955,7 @@ fn aid_plot(
             _ => (sc.unit.clone(), None),
         };
         panels.push(Panel {
-            caption: format!("{label} ({})", sc.unit),
+            caption: label,
             y_desc,
             range,
             lines: vec![Line {

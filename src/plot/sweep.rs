@@ -362,7 +362,13 @@ fn heatmap(
         .max()
         .unwrap_or(60)
         + draw::text_width(&root, "00", &draw::font(f.tick));
-    let cb_w = f.upx(40.0) + f.upx(14.0) + tick_w + (f.label * 1.6) as u32 + f.upx(30.0);
+    let cb_w = f.upx(10.0)
+        + f.upx(44.0)
+        + f.upx(18.0)
+        + tick_w
+        + f.upx(12.0)
+        + (f.label * 1.3) as u32
+        + f.upx(20.0);
     let (plot, cbar) = body.split_horizontally(bw - cb_w);
     let ylw = params[1..2]
         .iter()
@@ -471,50 +477,75 @@ fn heatmap(
     draw::x_ticks_by_hand(&root, &chart, f, &xt, &path)?;
     draw::y_ticks_by_hand(&root, &chart, f, &yt, &path)?;
 
-    // Colour bar aligned with the plotting area.
+    // Colour bar aligned with the plotting area: bar, ticks and labels to its right, then the
+    // unit written vertically. Everything is placed by hand so nothing overlaps.
     let (_, plot_top) = plot.get_base_pixel();
     let (_, cb_top) = cbar.get_base_pixel();
     let top = yr.start - cb_top;
     let bottom_px = (plot_top + plot.dim_in_pixel().1 as i32) - yr.end;
-    let mut cb = ChartBuilder::on(&cbar)
+    let (cbw, _) = cbar.dim_in_pixel();
+    let bar_w = f.px(44.0);
+    let cb = ChartBuilder::on(&cbar)
         .margin_top(top.max(0))
         .margin_bottom(bottom_px.max(0))
         .margin_left(f.px(10.0))
-        .set_label_area_size(
-            LabelAreaPosition::Right,
-            tick_w + (f.label * 1.6) as u32 + f.upx(16.0),
-        )
+        .margin_right((cbw as i32 - f.px(10.0) - bar_w).max(0))
         .build_cartesian_2d(0.0..1.0, c0..c1)
         .map_err(de(&path))?;
     let steps = 200;
+    cb.plotting_area()
+        .draw(&Rectangle::new(
+            [(0.0, c0), (1.0, c1)],
+            style::GREY.stroke_width(f.upx(2.0)),
+        ))
+        .map_err(de(&path))?;
+    let mut cb = cb;
     cb.draw_series((0..steps).map(|k| {
         let a = c0 + (c1 - c0) * k as f64 / steps as f64;
         let b = c0 + (c1 - c0) * (k + 1) as f64 / steps as f64;
         Rectangle::new([(0.0, a), (1.0, b)], colour((a + b) / 2.0).filled())
     }))
     .map_err(de(&path))?;
+    let (bx, _) = cb.plotting_area().get_pixel_range();
+    let x_right = bx.end;
+    let mut label_end = x_right;
+    for v in draw::probable_ticks(c0, c1, 7) {
+        let (_, py) = cb.backend_coord(&(1.0, v));
+        let text = style::fmt_tick(v);
+        label_end = label_end
+            .max(x_right + f.px(18.0) + draw::text_width(&root, &text, &draw::font(f.tick)) as i32);
+        root.draw(&PathElement::new(
+            vec![(x_right, py), (x_right + f.px(8.0), py)],
+            style::GREY.stroke_width(f.upx(2.0)),
+        ))
+        .map_err(de(&path))?;
+        root.draw(&Text::new(
+            text,
+            (x_right + f.px(14.0), py),
+            draw::text_style(f.tick, style::BLACK).pos(Pos::new(HPos::Left, VPos::Center)),
+        ))
+        .map_err(de(&path))?;
+    }
     let unit_desc = if unit.is_empty() {
         "value".to_string()
     } else {
         unit.clone()
     };
-    cb.configure_mesh()
-        .disable_x_mesh()
-        .disable_y_mesh()
-        .x_labels(0)
-        .y_labels(7)
-        .y_label_formatter(&|v| style::fmt_tick(*v))
-        .label_style(draw::text_style(f.tick, style::BLACK))
-        .axis_desc_style(draw::text_style(f.label, style::BLACK))
-        .y_desc(draw::fit_text(
-            &root,
-            &unit_desc,
-            &draw::font(f.label),
-            (yr.end - yr.start) as u32,
-        ))
-        .axis_style(style::GREY.stroke_width(f.upx(2.0)))
-        .draw()
-        .map_err(de(&path))?;
+    let unit_desc = draw::fit_text(
+        &root,
+        &unit_desc,
+        &draw::font(f.label),
+        (yr.end - yr.start) as u32,
+    );
+    root.draw(&Text::new(
+        unit_desc,
+        (label_end + f.px(12.0), (yr.start + yr.end) / 2),
+        draw::font(f.label)
+            .transform(FontTransform::Rotate90)
+            .color(&style::BLACK)
+            .pos(Pos::new(HPos::Center, VPos::Top)),
+    ))
+    .map_err(de(&path))?;
     draw::finish(&root, &path)?;
     Ok(Some(path))
 }
@@ -583,7 +614,7 @@ fn lines(
         };
         items.push(item(
             name,
-            Swatch::Marker(style::LINE_COLOURS[l % 7], SHAPES[l % SHAPES.len()]),
+            Swatch::LineMarker(style::LINE_COLOURS[l % 7], SHAPES[l % SHAPES.len()]),
         ));
     }
     let notes = vec![
@@ -607,17 +638,7 @@ fn lines(
     let lw = draw::legend_width(&root, f, &items, &notes);
     let (bw, bh) = body.dim_in_pixel();
     let (plot, legend) = body.split_horizontally(bw - lw);
-    let fnt = draw::font(f.tick);
-    let ylw = (0..=8)
-        .map(|i| {
-            let v = y0 + (y1 - y0) * i as f64 / 8.0;
-            draw::text_width(&root, &style::fmt_tick(v), &fnt)
-        })
-        .max()
-        .unwrap_or(60)
-        + draw::text_width(&root, "0", &fnt)
-        + (f.label * 1.4) as u32
-        + f.upx(24.0);
+    let ylw = super::run::y_label_width(&root, f, y0, y1, &|v| style::fmt_tick(*v));
     let xlh = f.upx(100.0);
     let ydesc_full = if unit.is_empty() {
         label.clone()
@@ -668,7 +689,7 @@ fn lines(
         let ticks = thin_ticks(px, max, |i| px.coord(i));
         draw::x_ticks_by_hand(&root, &chart, f, &ticks, &path)?;
     }
-    let cap = span * 0.006;
+    let cap = span * 0.01;
     for (l, line) in summaries.iter().enumerate() {
         let color = style::LINE_COLOURS[l % 7];
         let d = dodge(l);
@@ -705,7 +726,7 @@ fn lines(
             }))
             .map_err(de(&path))?;
     }
-    draw::draw_legend(&legend, f, &items, &notes, f.px(20.0), &path)?;
+    draw::draw_legend(&legend, f, &items, &notes, false, f.px(20.0), &path)?;
     draw::finish(&root, &path)?;
     Ok(Some(path))
 }
@@ -776,10 +797,16 @@ fn tornado(
     let title = format!("{label}: effect of each parameter");
     let subtitle = "Mean at the top third of a parameter's values minus mean at the bottom third (all other parameters pooled)";
     let body = draw::titled(&root, f, &title, subtitle, &path)?;
-    let items = vec![
-        item("Increases the metric", Swatch::Block(style::BLUE)),
-        item("Decreases the metric", Swatch::Block(style::VERMILLION)),
-    ];
+    let mut items = Vec::new();
+    if effects.iter().any(|e| e.1 >= 0.0) {
+        items.push(item("Increases the metric", Swatch::Block(style::BLUE)));
+    }
+    if effects.iter().any(|e| e.1 < 0.0) {
+        items.push(item(
+            "Decreases the metric",
+            Swatch::Block(style::VERMILLION),
+        ));
+    }
     let lw = draw::legend_width(&root, f, &items, &[]);
     let (bw, _) = body.dim_in_pixel();
     let (plot, legend) = body.split_horizontally(bw - lw);
@@ -862,7 +889,7 @@ fn tornado(
         .map(|(k, s)| (row(k), s.clone()))
         .collect();
     draw::y_ticks_by_hand(&root, &chart, f, &ticks, &path)?;
-    draw::draw_legend(&legend, f, &items, &[], f.px(20.0), &path)?;
+    draw::draw_legend(&legend, f, &items, &[], false, f.px(20.0), &path)?;
     draw::finish(&root, &path)?;
     Ok(Some(path))
 }
