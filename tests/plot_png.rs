@@ -357,288 +357,311 @@ fn read_all(paths: &[PathBuf]) -> Vec<Vec<u8>> {
     paths.iter().map(|p| fs::read(p).unwrap()).collect()
 }
 
-// ---------------------------------------------------------------- run plots
+/// All tests live in `plots` so that `cargo test plot` selects them.
+mod plots {
+    use super::*;
 
-#[test]
-fn run_dir_writes_every_plot_kind_with_stable_names() {
-    let tmp = tempfile::tempdir().unwrap();
-    write_run_dir(tmp.path(), 4);
-    let out = plot_run_dir(tmp.path(), &observed(), &PlotOptions::default()).unwrap();
-    let got = names(&out);
-    let mut sorted = got.clone();
-    sorted.sort();
-    assert_eq!(got, sorted, "paths are returned sorted");
-    for p in PAIRS {
-        let s = p.to_lowercase();
-        for i in [
-            "oda_net_usd_per_q",
-            "fdi_stock_usd",
-            "trade_usd_per_q",
-            "residents_persons",
-            "active_partnerships",
-            "pair_trust",
-        ] {
-            assert!(
-                got.contains(&format!("fan_{i}_{s}.png")),
-                "fan_{i}_{s} in {got:?}"
-            );
+    // ---------------------------------------------------------------- run plots
+
+    #[test]
+    fn run_dir_writes_every_plot_kind_with_stable_names() {
+        let tmp = tempfile::tempdir().unwrap();
+        write_run_dir(tmp.path(), 4);
+        let out = plot_run_dir(tmp.path(), &observed(), &PlotOptions::default()).unwrap();
+        let got = names(&out);
+        let mut sorted = got.clone();
+        sorted.sort();
+        assert_eq!(got, sorted, "paths are returned sorted");
+        for p in PAIRS {
+            let s = p.to_lowercase();
+            for i in [
+                "oda_net_usd_per_q",
+                "fdi_stock_usd",
+                "trade_usd_per_q",
+                "residents_persons",
+                "active_partnerships",
+                "pair_trust",
+            ] {
+                assert!(
+                    got.contains(&format!("fan_{i}_{s}.png")),
+                    "fan_{i}_{s} in {got:?}"
+                );
+            }
+            assert!(got.contains(&format!("trust_{s}.png")));
         }
-        assert!(got.contains(&format!("trust_{s}.png")));
-    }
-    for c in COUNTRIES {
-        let s = c.to_lowercase();
-        for i in ["aid_gni_ratio", "capacity_k"] {
-            assert!(got.contains(&format!("fan_{i}_{s}.png")));
+        for c in COUNTRIES {
+            let s = c.to_lowercase();
+            for i in ["aid_gni_ratio", "capacity_k"] {
+                assert!(got.contains(&format!("fan_{i}_{s}.png")));
+            }
+            assert!(got.contains(&format!("aid_{s}.png")));
         }
-        assert!(got.contains(&format!("aid_{s}.png")));
+        assert!(got.contains(&"shock_covid_trade_usd_per_q_vnm-jpn.png".to_string()));
+        assert!(got.contains(&"shock_covid_fdi_stock_usd_vnm-jpn.png".to_string()));
+        // Trust and friction columns other than pair_trust are not fan-charted by default.
+        assert!(!got.iter().any(|n| n.starts_with("fan_gov_trust")));
+        assert_eq!(got.len(), 12 + 4 + 2 + 2 + 2);
+        for p in &out {
+            assert_eq!(p.parent().unwrap(), tmp.path().join("plots"));
+            check_png(p, 1600, 1000);
+        }
     }
-    assert!(got.contains(&"shock_covid_trade_usd_per_q_vnm-jpn.png".to_string()));
-    assert!(got.contains(&"shock_covid_fdi_stock_usd_vnm-jpn.png".to_string()));
-    // Trust and friction columns other than pair_trust are not fan-charted by default.
-    assert!(!got.iter().any(|n| n.starts_with("fan_gov_trust")));
-    assert_eq!(got.len(), 12 + 4 + 2 + 2 + 2);
-    for p in &out {
-        assert_eq!(p.parent().unwrap(), tmp.path().join("plots"));
-        check_png(p, 1600, 1000);
+
+    #[test]
+    fn run_plots_are_byte_identical_when_drawn_twice() {
+        let tmp = tempfile::tempdir().unwrap();
+        write_run_dir(tmp.path(), 3);
+        let opts = PlotOptions {
+            width: 800,
+            height: 500,
+            indicators: vec![],
+        };
+        let first = plot_run_dir(tmp.path(), &observed(), &opts).unwrap();
+        let bytes = read_all(&first);
+        let second = plot_run_dir(tmp.path(), &observed(), &opts).unwrap();
+        assert_eq!(first, second);
+        assert!(bytes == read_all(&second), "second drawing differs");
     }
-}
 
-#[test]
-fn run_plots_are_byte_identical_when_drawn_twice() {
-    let tmp = tempfile::tempdir().unwrap();
-    write_run_dir(tmp.path(), 3);
-    let opts = PlotOptions {
-        width: 800,
-        height: 500,
-        indicators: vec![],
-    };
-    let first = plot_run_dir(tmp.path(), &observed(), &opts).unwrap();
-    let bytes = read_all(&first);
-    let second = plot_run_dir(tmp.path(), &observed(), &opts).unwrap();
-    assert_eq!(first, second);
-    assert!(bytes == read_all(&second), "second drawing differs");
-}
-
-#[test]
-fn one_replication_collapses_bands_and_still_draws() {
-    let tmp = tempfile::tempdir().unwrap();
-    write_run_dir(tmp.path(), 1);
-    let opts = PlotOptions {
-        indicators: vec!["fdi_stock_usd.VNM-JPN".into(), "gov_trust.VNM-KOR".into()],
-        ..PlotOptions::default()
-    };
-    let out = plot_run_dir(tmp.path(), &observed(), &opts).unwrap();
-    let got = names(&out);
-    assert!(got.contains(&"fan_fdi_stock_usd_vnm-jpn.png".to_string()));
-    assert!(got.contains(&"fan_gov_trust_vnm-kor.png".to_string()));
-    assert!(!got.contains(&"fan_trade_usd_per_q_vnm-jpn.png".to_string()));
-    for p in &out {
-        check_png(p, 1600, 1000);
+    #[test]
+    fn one_replication_collapses_bands_and_still_draws() {
+        let tmp = tempfile::tempdir().unwrap();
+        write_run_dir(tmp.path(), 1);
+        let opts = PlotOptions {
+            indicators: vec!["fdi_stock_usd.VNM-JPN".into(), "gov_trust.VNM-KOR".into()],
+            ..PlotOptions::default()
+        };
+        let out = plot_run_dir(tmp.path(), &observed(), &opts).unwrap();
+        let got = names(&out);
+        assert!(got.contains(&"fan_fdi_stock_usd_vnm-jpn.png".to_string()));
+        assert!(got.contains(&"fan_gov_trust_vnm-kor.png".to_string()));
+        assert!(!got.contains(&"fan_trade_usd_per_q_vnm-jpn.png".to_string()));
+        for p in &out {
+            check_png(p, 1600, 1000);
+        }
     }
-}
 
-#[test]
-fn small_image_size_is_respected() {
-    let tmp = tempfile::tempdir().unwrap();
-    write_run_dir(tmp.path(), 2);
-    let opts = PlotOptions {
-        width: 900,
-        height: 600,
-        indicators: vec!["trade_usd_per_q.VNM-JPN".into()],
-    };
-    for p in plot_run_dir(tmp.path(), &[], &opts).unwrap() {
-        check_png(&p, 900, 600);
-    }
-}
-
-// ---------------------------------------------------------------- sweep plots
-
-#[test]
-fn two_parameter_sweep_draws_heatmaps_and_lines_but_no_tornado() {
-    let tmp = tempfile::tempdir().unwrap();
-    write_sweep_dir(tmp.path(), &two_params());
-    let out = plot_sweep_dir(tmp.path(), &PlotOptions::default()).unwrap();
-    let got = names(&out);
-    assert_eq!(
-        got,
-        vec![
-            "heatmap_covid_trade_usd_per_q_vnm-jpn_depth.png",
-            "heatmap_final_fdi_stock_usd_vnm-jpn.png",
-            "heatmap_mean_trust.png",
-            "lines_covid_trade_usd_per_q_vnm-jpn_depth.png",
-            "lines_final_fdi_stock_usd_vnm-jpn.png",
-            "lines_mean_trust.png",
-        ]
-    );
-    for p in &out {
-        check_png(p, 1600, 1000);
-    }
-}
-
-#[test]
-fn three_parameter_sweep_adds_tornado_charts() {
-    let tmp = tempfile::tempdir().unwrap();
-    write_sweep_dir(tmp.path(), &three_params());
-    let out = plot_sweep_dir(tmp.path(), &PlotOptions::default()).unwrap();
-    let got = names(&out);
-    assert_eq!(got.len(), 9, "{got:?}");
-    assert!(got.contains(&"tornado_mean_trust.png".to_string()));
-    for p in &out {
-        check_png(p, 1600, 1000);
-    }
-}
-
-#[test]
-fn one_parameter_sweep_draws_lines_only() {
-    let tmp = tempfile::tempdir().unwrap();
-    let mut p = two_params();
-    p.truncate(1);
-    write_sweep_dir(tmp.path(), &p);
-    let out = plot_sweep_dir(tmp.path(), &PlotOptions::default()).unwrap();
-    assert!(names(&out).iter().all(|n| n.starts_with("lines_")));
-    assert_eq!(out.len(), 3);
-    for p in &out {
-        check_png(p, 1600, 1000);
-    }
-}
-
-#[test]
-fn sweep_plots_are_byte_identical_when_drawn_twice() {
-    let a = tempfile::tempdir().unwrap();
-    let b = tempfile::tempdir().unwrap();
-    write_sweep_dir(a.path(), &three_params());
-    write_sweep_dir(b.path(), &three_params());
-    let opts = PlotOptions {
-        width: 800,
-        height: 500,
-        indicators: vec![],
-    };
-    let pa = plot_sweep_dir(a.path(), &opts).unwrap();
-    let pb = plot_sweep_dir(b.path(), &opts).unwrap();
-    assert_eq!(names(&pa), names(&pb));
-    assert!(
-        read_all(&pa) == read_all(&pb),
-        "same input gave different bytes"
-    );
-}
-
-// ---------------------------------------------------------------- errors
-
-fn err_mentions(e: &PlotError, file: &str) {
-    let msg = e.to_string();
-    assert!(msg.contains(file), "`{msg}` does not name {file}");
-    assert!(
-        e.path().is_some_and(|p| p.ends_with(file)),
-        "{e:?} path is not {file}"
-    );
-}
-
-#[test]
-fn missing_run_file_is_an_error_naming_the_file() {
-    for file in ["timeseries.csv", "resilience.csv", "resilience_paths.csv"] {
+    #[test]
+    fn small_image_size_is_respected() {
         let tmp = tempfile::tempdir().unwrap();
         write_run_dir(tmp.path(), 2);
-        fs::remove_file(tmp.path().join(file)).unwrap();
-        let e = plot_run_dir(tmp.path(), &[], &PlotOptions::default()).unwrap_err();
-        assert!(matches!(e, PlotError::MissingFile { .. }), "{e:?}");
-        err_mentions(&e, file);
+        let opts = PlotOptions {
+            width: 900,
+            height: 600,
+            indicators: vec!["trade_usd_per_q.VNM-JPN".into()],
+        };
+        for p in plot_run_dir(tmp.path(), &[], &opts).unwrap() {
+            check_png(&p, 900, 600);
+        }
     }
-}
 
-#[test]
-fn missing_column_is_an_error_naming_file_and_column() {
-    let tmp = tempfile::tempdir().unwrap();
-    write_run_dir(tmp.path(), 2);
-    let p = tmp.path().join("resilience_paths.csv");
-    let text = fs::read_to_string(&p)
-        .unwrap()
-        .replacen("counterfactual", "cf", 1);
-    fs::write(&p, text).unwrap();
-    let e = plot_run_dir(tmp.path(), &[], &PlotOptions::default()).unwrap_err();
-    assert!(matches!(&e, PlotError::MissingColumn { column, .. } if column == "counterfactual"));
-    err_mentions(&e, "resilience_paths.csv");
+    // ---------------------------------------------------------------- sweep plots
 
-    let opts = PlotOptions {
-        indicators: vec!["fdi_stock_usd.LAO-JPN".into()],
-        ..PlotOptions::default()
-    };
-    write_run_dir(tmp.path(), 2);
-    let e = plot_run_dir(tmp.path(), &[], &opts).unwrap_err();
-    assert!(e.to_string().contains("fdi_stock_usd.LAO-JPN"));
-    err_mentions(&e, "timeseries.csv");
-}
-
-#[test]
-fn empty_or_malformed_timeseries_is_an_error_not_a_panic() {
-    let tmp = tempfile::tempdir().unwrap();
-    write_run_dir(tmp.path(), 2);
-    let p = tmp.path().join("timeseries.csv");
-    let text = fs::read_to_string(&p).unwrap();
-    let header = text.lines().next().unwrap().to_string();
-    fs::write(&p, format!("{header}\n")).unwrap();
-    let e = plot_run_dir(tmp.path(), &[], &PlotOptions::default()).unwrap_err();
-    assert!(matches!(e, PlotError::NoRows { .. }), "{e:?}");
-    err_mentions(&e, "timeseries.csv");
-
-    let bad = text.replacen("\n0,0,2010,1,", "\n0,zero,2010,1,", 1);
-    fs::write(&p, bad).unwrap();
-    let e = plot_run_dir(tmp.path(), &[], &PlotOptions::default()).unwrap_err();
-    assert!(matches!(e, PlotError::BadValue { line: 2, .. }), "{e:?}");
-    err_mentions(&e, "timeseries.csv");
-
-    fs::write(&p, "").unwrap();
-    let e = plot_run_dir(tmp.path(), &[], &PlotOptions::default()).unwrap_err();
-    err_mentions(&e, "timeseries.csv");
-}
-
-#[test]
-fn missing_sweep_file_or_metric_column_is_an_error_naming_the_file() {
-    for file in ["runs.csv", "points.csv", "manifest.json"] {
+    #[test]
+    fn two_parameter_sweep_draws_heatmaps_and_lines_but_no_tornado() {
         let tmp = tempfile::tempdir().unwrap();
         write_sweep_dir(tmp.path(), &two_params());
-        fs::remove_file(tmp.path().join(file)).unwrap();
-        let e = plot_sweep_dir(tmp.path(), &PlotOptions::default()).unwrap_err();
-        assert!(matches!(e, PlotError::MissingFile { .. }), "{e:?}");
-        err_mentions(&e, file);
+        let out = plot_sweep_dir(tmp.path(), &PlotOptions::default()).unwrap();
+        let got = names(&out);
+        assert_eq!(
+            got,
+            vec![
+                "heatmap_covid_trade_usd_per_q_vnm-jpn_depth.png",
+                "heatmap_final_fdi_stock_usd_vnm-jpn.png",
+                "heatmap_mean_trust.png",
+                "lines_covid_trade_usd_per_q_vnm-jpn_depth.png",
+                "lines_final_fdi_stock_usd_vnm-jpn.png",
+                "lines_mean_trust.png",
+            ]
+        );
+        for p in &out {
+            check_png(p, 1600, 1000);
+        }
     }
-    let tmp = tempfile::tempdir().unwrap();
-    write_sweep_dir(tmp.path(), &two_params());
-    let p = tmp.path().join("points.csv");
-    let text = fs::read_to_string(&p)
-        .unwrap()
-        .replacen("mean_trust.mean", "mean_trust.avg", 1);
-    fs::write(&p, text).unwrap();
-    let e = plot_sweep_dir(tmp.path(), &PlotOptions::default()).unwrap_err();
-    assert!(e.to_string().contains("mean_trust.mean"));
-    err_mentions(&e, "points.csv");
 
-    fs::write(tmp.path().join("manifest.json"), "{\"parameters\": 3}").unwrap();
-    let e = plot_sweep_dir(tmp.path(), &PlotOptions::default()).unwrap_err();
-    assert!(matches!(e, PlotError::Manifest { .. }), "{e:?}");
-    err_mentions(&e, "manifest.json");
-}
+    #[test]
+    fn three_parameter_sweep_adds_tornado_charts() {
+        let tmp = tempfile::tempdir().unwrap();
+        write_sweep_dir(tmp.path(), &three_params());
+        let out = plot_sweep_dir(tmp.path(), &PlotOptions::default()).unwrap();
+        let got = names(&out);
+        assert_eq!(got.len(), 9, "{got:?}");
+        assert!(got.contains(&"tornado_mean_trust.png".to_string()));
+        for p in &out {
+            check_png(p, 1600, 1000);
+        }
+    }
 
-// ---------------------------------------------------------------- for looking at the plots
+    #[test]
+    fn one_parameter_sweep_draws_lines_only() {
+        let tmp = tempfile::tempdir().unwrap();
+        // The remaining parameter is the log-scaled one.
+        let mut p = two_params();
+        p.remove(0);
+        write_sweep_dir(tmp.path(), &p);
+        let out = plot_sweep_dir(tmp.path(), &PlotOptions::default()).unwrap();
+        assert!(names(&out).iter().all(|n| n.starts_with("lines_")));
+        assert_eq!(out.len(), 3);
+        for p in &out {
+            check_png(p, 1600, 1000);
+        }
+    }
 
-/// Renders every plot kind into `$KIZUNA_PLOTCHECK` (default /tmp/plotcheck) for a human to
-/// look at: `cargo test --test plot_png -- --ignored`.
-#[test]
-#[ignore]
-fn render_examples_for_viewing() {
-    let base = PathBuf::from(
-        std::env::var("KIZUNA_PLOTCHECK").unwrap_or_else(|_| "/tmp/plotcheck".into()),
-    );
-    let _ = fs::remove_dir_all(&base);
-    let run = base.join("run");
-    write_run_dir(&run, 10);
-    plot_run_dir(&run, &observed(), &PlotOptions::default()).unwrap();
-    let run1 = base.join("run1");
-    write_run_dir(&run1, 1);
-    plot_run_dir(&run1, &observed(), &PlotOptions::default()).unwrap();
-    let s2 = base.join("sweep2");
-    write_sweep_dir(&s2, &two_params());
-    plot_sweep_dir(&s2, &PlotOptions::default()).unwrap();
-    let s3 = base.join("sweep3");
-    write_sweep_dir(&s3, &three_params());
-    plot_sweep_dir(&s3, &PlotOptions::default()).unwrap();
+    #[test]
+    fn sweep_plots_are_byte_identical_when_drawn_twice() {
+        let a = tempfile::tempdir().unwrap();
+        let b = tempfile::tempdir().unwrap();
+        write_sweep_dir(a.path(), &three_params());
+        write_sweep_dir(b.path(), &three_params());
+        let opts = PlotOptions {
+            width: 800,
+            height: 500,
+            indicators: vec![],
+        };
+        let pa = plot_sweep_dir(a.path(), &opts).unwrap();
+        let pb = plot_sweep_dir(b.path(), &opts).unwrap();
+        assert_eq!(names(&pa), names(&pb));
+        assert!(
+            read_all(&pa) == read_all(&pb),
+            "same input gave different bytes"
+        );
+    }
+
+    // ---------------------------------------------------------------- errors
+
+    fn err_mentions(e: &PlotError, file: &str) {
+        let msg = e.to_string();
+        assert!(msg.contains(file), "`{msg}` does not name {file}");
+        assert!(
+            e.path().is_some_and(|p| p.ends_with(file)),
+            "{e:?} path is not {file}"
+        );
+    }
+
+    #[test]
+    fn missing_run_file_is_an_error_naming_the_file() {
+        for file in ["timeseries.csv", "resilience.csv", "resilience_paths.csv"] {
+            let tmp = tempfile::tempdir().unwrap();
+            write_run_dir(tmp.path(), 2);
+            fs::remove_file(tmp.path().join(file)).unwrap();
+            let e = plot_run_dir(tmp.path(), &[], &PlotOptions::default()).unwrap_err();
+            assert!(matches!(e, PlotError::MissingFile { .. }), "{e:?}");
+            err_mentions(&e, file);
+        }
+    }
+
+    #[test]
+    fn missing_column_is_an_error_naming_file_and_column() {
+        let tmp = tempfile::tempdir().unwrap();
+        write_run_dir(tmp.path(), 2);
+        let p = tmp.path().join("resilience_paths.csv");
+        let text = fs::read_to_string(&p)
+            .unwrap()
+            .replacen("counterfactual", "cf", 1);
+        fs::write(&p, text).unwrap();
+        let e = plot_run_dir(tmp.path(), &[], &PlotOptions::default()).unwrap_err();
+        assert!(
+            matches!(&e, PlotError::MissingColumn { column, .. } if column == "counterfactual")
+        );
+        err_mentions(&e, "resilience_paths.csv");
+
+        let opts = PlotOptions {
+            indicators: vec!["fdi_stock_usd.LAO-JPN".into()],
+            ..PlotOptions::default()
+        };
+        write_run_dir(tmp.path(), 2);
+        let e = plot_run_dir(tmp.path(), &[], &opts).unwrap_err();
+        assert!(e.to_string().contains("fdi_stock_usd.LAO-JPN"));
+        err_mentions(&e, "timeseries.csv");
+    }
+
+    #[test]
+    fn empty_or_malformed_timeseries_is_an_error_not_a_panic() {
+        let tmp = tempfile::tempdir().unwrap();
+        write_run_dir(tmp.path(), 2);
+        let p = tmp.path().join("timeseries.csv");
+        let text = fs::read_to_string(&p).unwrap();
+        let header = text.lines().next().unwrap().to_string();
+        fs::write(&p, format!("{header}\n")).unwrap();
+        let e = plot_run_dir(tmp.path(), &[], &PlotOptions::default()).unwrap_err();
+        assert!(matches!(e, PlotError::NoRows { .. }), "{e:?}");
+        err_mentions(&e, "timeseries.csv");
+
+        let bad = text.replacen("\n0,0,2010,1,", "\n0,zero,2010,1,", 1);
+        fs::write(&p, bad).unwrap();
+        let e = plot_run_dir(tmp.path(), &[], &PlotOptions::default()).unwrap_err();
+        assert!(matches!(e, PlotError::BadValue { line: 2, .. }), "{e:?}");
+        err_mentions(&e, "timeseries.csv");
+
+        fs::write(&p, "").unwrap();
+        let e = plot_run_dir(tmp.path(), &[], &PlotOptions::default()).unwrap_err();
+        err_mentions(&e, "timeseries.csv");
+    }
+
+    #[test]
+    fn missing_sweep_file_or_metric_column_is_an_error_naming_the_file() {
+        for file in ["runs.csv", "points.csv", "manifest.json"] {
+            let tmp = tempfile::tempdir().unwrap();
+            write_sweep_dir(tmp.path(), &two_params());
+            fs::remove_file(tmp.path().join(file)).unwrap();
+            let e = plot_sweep_dir(tmp.path(), &PlotOptions::default()).unwrap_err();
+            assert!(matches!(e, PlotError::MissingFile { .. }), "{e:?}");
+            err_mentions(&e, file);
+        }
+        let tmp = tempfile::tempdir().unwrap();
+        write_sweep_dir(tmp.path(), &two_params());
+        let p = tmp.path().join("points.csv");
+        let text = fs::read_to_string(&p)
+            .unwrap()
+            .replacen("mean_trust.mean", "mean_trust.avg", 1);
+        fs::write(&p, text).unwrap();
+        let e = plot_sweep_dir(tmp.path(), &PlotOptions::default()).unwrap_err();
+        assert!(e.to_string().contains("mean_trust.mean"));
+        err_mentions(&e, "points.csv");
+
+        fs::write(tmp.path().join("manifest.json"), "{\"parameters\": 3}").unwrap();
+        let e = plot_sweep_dir(tmp.path(), &PlotOptions::default()).unwrap_err();
+        assert!(matches!(e, PlotError::Manifest { .. }), "{e:?}");
+        err_mentions(&e, "manifest.json");
+    }
+
+    // ---------------------------------------------------------------- for looking at the plots
+
+    /// Renders every plot kind into `$KIZUNA_PLOTCHECK` (default /tmp/plotcheck) for a human to
+    /// look at: `cargo test --test plot_png -- --ignored`.
+    #[test]
+    #[ignore]
+    fn render_examples_for_viewing() {
+        let base = PathBuf::from(
+            std::env::var("KIZUNA_PLOTCHECK").unwrap_or_else(|_| "/tmp/plotcheck".into()),
+        );
+        let _ = fs::remove_dir_all(&base);
+        let run = base.join("run");
+        write_run_dir(&run, 10);
+        plot_run_dir(&run, &observed(), &PlotOptions::default()).unwrap();
+        let run1 = base.join("run1");
+        write_run_dir(&run1, 1);
+        plot_run_dir(&run1, &observed(), &PlotOptions::default()).unwrap();
+        let s2 = base.join("sweep2");
+        write_sweep_dir(&s2, &two_params());
+        plot_sweep_dir(&s2, &PlotOptions::default()).unwrap();
+        let s3 = base.join("sweep3");
+        write_sweep_dir(&s3, &three_params());
+        plot_sweep_dir(&s3, &PlotOptions::default()).unwrap();
+    }
+
+    #[test]
+    fn run_without_shock_rows_draws_no_shock_plots() {
+        let tmp = tempfile::tempdir().unwrap();
+        write_run_dir(tmp.path(), 2);
+        for file in ["resilience.csv", "resilience_paths.csv"] {
+            let p = tmp.path().join(file);
+            let text = fs::read_to_string(&p).unwrap();
+            let header = text.lines().next().unwrap().to_string();
+            fs::write(&p, format!("{header}\n")).unwrap();
+        }
+        let out = plot_run_dir(tmp.path(), &[], &PlotOptions::default()).unwrap();
+        assert!(!names(&out).iter().any(|n| n.starts_with("shock_")));
+        assert_eq!(out.len(), 20);
+    }
 }

@@ -633,11 +633,13 @@ impl<'t> ShockData<'t> {
                 None => "Depth: n/a".into(),
             });
             notes.push(match median(&recov) {
-                Some(r) if r.is_finite() => format!("Recovery: {} quarters", style::fmt_sig(r, 3)),
-                _ => "Recovery: not recovered".into(),
+                Some(r) if r.is_finite() => {
+                    format!("Recovery time: {} quarters", style::fmt_sig(r, 3))
+                }
+                _ => "Recovery time: not recovered".into(),
             });
             let k = recov.iter().filter(|r| r.is_finite()).count();
-            notes.push(format!("Recovered: {k} of {}", recov.len()));
+            notes.push(format!("Recovered in {k} of {}", recov.len()));
         }
         let title = if kind.is_empty() {
             format!("Shock {shock}: {label}, {scope}")
@@ -827,7 +829,7 @@ fn stacked(
                 x_fmt: if last { &year_fmt } else { &no_fmt },
                 y_fmt: &tick_fmt,
                 x_labels: 10,
-                y_labels: if ah > 400 { 8 } else { 7 },
+                y_labels: ((axis_px as f64 / (f.tick * 2.2)) as usize).clamp(3, 10),
             },
             path,
         )?;

@@ -794,7 +794,7 @@ fn tornado(
     let path = out_path(out, "tornado", metric);
     let bpath = path.clone();
     let root = BitMapBackend::new(&bpath, (w, h)).into_drawing_area();
-    let title = format!("{label}: effect of each parameter");
+    let title = format!("Effect of each parameter on {label}");
     let subtitle = "Mean at the top third of a parameter's values minus mean at the bottom third (all other parameters pooled)";
     let body = draw::titled(&root, f, &title, subtitle, &path)?;
     let mut items = Vec::new();
@@ -833,6 +833,11 @@ fn tornado(
     let x_desc = if unit.is_empty() {
         "Effect (top third − bottom third)".to_string()
     } else {
+        // A difference of percentages is in percentage points.
+        let unit = match unit.strip_prefix("% ") {
+            Some(rest) => format!("percentage points {rest}"),
+            None => unit.clone(),
+        };
         format!("Effect (top third − bottom third), {unit}")
     };
     draw::draw_mesh(
