@@ -645,9 +645,22 @@ mod plots {
         let s2 = base.join("sweep2");
         write_sweep_dir(&s2, &two_params());
         plot_sweep_dir(&s2, &PlotOptions::default()).unwrap();
+        let small = base.join("run_small");
+        write_run_dir(&small, 5);
+        let opts = PlotOptions {
+            width: 800,
+            height: 500,
+            indicators: vec![],
+        };
+        plot_run_dir(&small, &observed(), &opts).unwrap();
         let s3 = base.join("sweep3");
         write_sweep_dir(&s3, &three_params());
         plot_sweep_dir(&s3, &PlotOptions::default()).unwrap();
+        let s1 = base.join("sweep1");
+        let mut p = two_params();
+        p.remove(0);
+        write_sweep_dir(&s1, &p);
+        plot_sweep_dir(&s1, &PlotOptions::default()).unwrap();
     }
 
     #[test]

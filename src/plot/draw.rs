@@ -141,13 +141,17 @@ fn shape_points(shape: Shape, r: i32) -> Vec<(i32, i32)> {
     }
 }
 
+/// A marker element: a filled polygon with an outline, placed at a coordinate.
+pub(crate) type Marker<C, DB> =
+    ComposedElement<C, DB, Polygon<(i32, i32)>, PathElement<(i32, i32)>>;
+
 /// A filled marker with a thin white outline, at a data or pixel coordinate.
 pub(crate) fn marker<C, DB: DrawingBackend>(
     at: C,
     shape: Shape,
     color: RGBColor,
     r: i32,
-) -> ComposedElement<C, DB, Polygon<(i32, i32)>, PathElement<(i32, i32)>> {
+) -> Marker<C, DB> {
     let pts = shape_points(shape, r);
     let mut closed = pts.clone();
     closed.push(pts[0]);

@@ -381,7 +381,7 @@ fn fan_chart(
     let body = draw::titled(&root, f, &title, &subtitle, &path)?;
     let lw = draw::legend_width(&root, f, &items, &[]);
     let (bw, bh) = body.dim_in_pixel();
-    let (plot, legend) = body.split_horizontally(bw - lw);
+    let (plot, legend) = body.split_horizontally(bw.saturating_sub(lw));
     let ylw = y_label_width(&root, f, y0, y1, &tick_fmt);
     let xlh = f.upx(90.0);
     let ydesc = y_desc(
@@ -429,6 +429,9 @@ fn fan_chart(
     Ok(Some(path))
 }
 
+/// Rows of `resilience_paths.csv` by step: step → (decimal year, row indices).
+type StepRows = BTreeMap<i64, (f64, Vec<usize>)>;
+
 /// Resilience rows and paths grouped by (shock, indicator).
 struct ShockData<'t> {
     res: &'t Table,
@@ -436,7 +439,7 @@ struct ShockData<'t> {
     /// (shock, indicator) → rows of resilience.csv.
     res_rows: BTreeMap<(String, String), Vec<usize>>,
     /// (shock, indicator) → step → (decimal year, rows of resilience_paths.csv).
-    path_rows: BTreeMap<(String, String), BTreeMap<i64, (f64, Vec<usize>)>>,
+    path_rows: BTreeMap<(String, String), StepRows>,
 }
 
 impl<'t> ShockData<'t> {
@@ -471,8 +474,7 @@ impl<'t> ShockData<'t> {
             let key = (res.text(r, rs).to_string(), res.text(r, ri).to_string());
             res_rows.entry(key).or_default().push(r);
         }
-        let mut path_rows: BTreeMap<(String, String), BTreeMap<i64, (f64, Vec<usize>)>> =
-            BTreeMap::new();
+        let mut path_rows: BTreeMap<(String, String), StepRows> = BTreeMap::new();
         let (ps, pi) = (paths.col("shock_id")?, paths.col("indicator")?);
         let (pstep, py, pq) = (
             paths.col("step")?,
@@ -510,7 +512,7 @@ impl<'t> ShockData<'t> {
     fn plot_one(
         &self,
         (shock, indicator): &(String, String),
-        steps: &BTreeMap<i64, (f64, Vec<usize>)>,
+        steps: &StepRows,
         (w, h): (u32, u32),
         f: &Fonts,
         out: &Path,
@@ -656,7 +658,7 @@ impl<'t> ShockData<'t> {
         let body = draw::titled(&root, f, &title, &subtitle, &path)?;
         let lw = draw::legend_width(&root, f, &items, &notes);
         let (bw, bh) = body.dim_in_pixel();
-        let (plot, legend) = body.split_horizontally(bw - lw);
+        let (plot, legend) = body.split_horizontally(bw.saturating_sub(lw));
         let ylw = y_label_width(&root, f, y0, y1, &tick_fmt);
         let xlh = f.upx(90.0);
         let ydesc = y_desc(
@@ -767,7 +769,7 @@ fn stacked(
     let body = draw::titled(&root, f, title, subtitle, path)?;
     let lw = draw::legend_width(&root, f, items, &[]);
     let (bw, bh) = body.dim_in_pixel();
-    let (plot, legend) = body.split_horizontally(bw - lw);
+    let (plot, legend) = body.split_horizontally(bw.saturating_sub(lw));
     let all_x: Vec<f64> = panels
         .iter()
         .flat_map(|p| p.lines.iter().flat_map(|l| l.pts.iter().map(|q| q.0)))

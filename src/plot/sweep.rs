@@ -369,7 +369,7 @@ fn heatmap(
         + f.upx(12.0)
         + (f.label * 1.3) as u32
         + f.upx(20.0);
-    let (plot, cbar) = body.split_horizontally(bw - cb_w);
+    let (plot, cbar) = body.split_horizontally(bw.saturating_sub(cb_w));
     let ylw = params[1..2]
         .iter()
         .flat_map(|p| (0..p.n()).map(|i| draw::text_width(&root, &p.tick(i), &draw::font(f.tick))))
@@ -632,12 +632,16 @@ fn lines(
             p.key,
             pooled_note(params, 1)
         ),
-        _ => format!("Runs by {}{}", px.key, pooled_note(params, 1)),
+        _ => format!(
+            "Mean over runs at each value of {}{}",
+            px.key,
+            pooled_note(params, 1)
+        ),
     };
     let body = draw::titled(&root, f, &title, &subtitle, &path)?;
     let lw = draw::legend_width(&root, f, &items, &notes);
     let (bw, bh) = body.dim_in_pixel();
-    let (plot, legend) = body.split_horizontally(bw - lw);
+    let (plot, legend) = body.split_horizontally(bw.saturating_sub(lw));
     let ylw = super::run::y_label_width(&root, f, y0, y1, &|v| style::fmt_tick(*v));
     let xlh = f.upx(100.0);
     let ydesc_full = if unit.is_empty() {
@@ -809,7 +813,7 @@ fn tornado(
     }
     let lw = draw::legend_width(&root, f, &items, &[]);
     let (bw, _) = body.dim_in_pixel();
-    let (plot, legend) = body.split_horizontally(bw - lw);
+    let (plot, legend) = body.split_horizontally(bw.saturating_sub(lw));
     let tf = draw::font(f.tick);
     let max_name = (bw as f64 * 0.32) as u32;
     let names: Vec<String> = effects
