@@ -136,7 +136,7 @@ fn metric_info(metric: &str) -> (String, f64, String) {
     }
     let last = parts.last().copied().unwrap_or("");
     let res = match last {
-        "depth" => Some(("depth", 100.0, "% of counterfactual")),
+        "depth" => Some(("shock depth", 100.0, "% of counterfactual")),
         "recovery_quarters" => Some(("recovery time", 1.0, "quarters")),
         "loss_area_quarters" => Some(("loss area", 1.0, "quarters")),
         "recovery_ratio_4q" => Some(("recovery after 4 quarters", 1.0, "ratio")),
@@ -146,7 +146,7 @@ fn metric_info(metric: &str) -> (String, f64, String) {
         _ => None,
     };
     if let (Some((what, factor, u)), true) = (res, found) {
-        return (format!("{label}: {what}"), factor, u.to_string());
+        return (format!("{label}, {what}"), factor, u.to_string());
     }
     if let Some((what, factor, u)) = res {
         return (format!("{metric} ({what})"), factor, u.to_string());
@@ -915,7 +915,7 @@ mod tests {
             ("FDI stock (registered capital), VNM-JPN", 1.0, "USD")
         );
         let (l, fac, u) = metric_info("covid.trade_usd_per_q.VNM-JPN.depth");
-        assert_eq!(l, "Bilateral trade, VNM-JPN: depth");
+        assert_eq!(l, "Bilateral trade, VNM-JPN, shock depth");
         assert_eq!((fac, u.as_str()), (100.0, "% of counterfactual"));
         assert_eq!(metric_info("score").0, "score");
     }
