@@ -4,4 +4,5 @@
 
 pub mod indicators;
 pub mod model;
+pub mod plot;
 pub mod scenario;
