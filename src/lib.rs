@@ -2,7 +2,11 @@
 //!
 //! See `ARCHITECTURE.md` for the code map and invariants.
 
+pub mod cli;
 pub mod indicators;
 pub mod model;
+pub mod observed;
+pub mod output;
 pub mod plot;
+pub mod runner;
 pub mod scenario;

@@ -4,7 +4,7 @@
 //! Budget (A1): `B_d = B̄_d (Y_home/Ȳ_home)^η_B exp(z_d)`, `z_d ← φ_z z_d + σ_d ε − cut_d`, with
 //! `cut_d = ln(1/(1 − c))` while an aid cut of size c lasts.
 //!
-//! Allocation (A2): `w_dc = need_c^α_N S_dc (T_gov)^α_T (1 + h_herd A_−d,c/Ā_−d)`, commitments
+//! Allocation (A2): `w_dc = need_c^α_N (Y_c/Y_c,0)^α_S S_dc (T_gov)^α_T (1 + h_herd A_−d,c/Ā_−d)`, commitments
 //! `B_d/4 · w_dc / (Σ w + W_other) · elig_dc`; the rest of the budget goes to recipients outside
 //! the scenario (retained). Commitments fill a pipeline; a share `d(K_c) = d₀ + (d₁ − d₀) K_c` of
 //! it is disbursed each quarter; a suspension stops new commitments, not disbursements (the 2008

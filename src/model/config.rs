@@ -287,6 +287,8 @@ pub struct Config {
     pub events: Vec<GovEvent>,
     /// Columns on which resilience is measured for every shock.
     pub resilience_columns: Vec<String>,
+    /// Quarters after a shock's start over which resilience is measured.
+    pub resilience_window_q: u32,
 }
 
 impl Config {

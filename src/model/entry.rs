@@ -57,6 +57,9 @@ impl World {
         let e = &cfg.params.entry;
         let step = self.step;
         let n_pairs = cfg.pairs.len();
+        for pair in self.pairs.iter_mut() {
+            pair.fdi_registered_q = 0.0;
+        }
         // Deterministic attractiveness per pair, once per step.
         let mut base_u = [0.0f64; 64];
         for (p, slot) in base_u.iter_mut().enumerate().take(n_pairs.min(64)) {

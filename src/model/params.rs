@@ -181,6 +181,10 @@ params_struct! {
         /// α_N: weight of need (income gap) in allocation [elasticity].
         #[schemars(range(min = 0.0, max = 3.0))]
         need_elasticity: f64 = 1.0,
+        /// α_S: weight of the recipient's economic size (GDP relative to the start) in allocation;
+        /// absorptive capacity and strategic weight grow with the economy [elasticity].
+        #[schemars(range(min = 0.0, max = 2.0))]
+        size_elasticity: f64 = 0.0,
         /// α_T: weight of government trust in allocation [elasticity].
         #[schemars(range(min = 0.0, max = 3.0))]
         trust_elasticity: f64 = 1.0,

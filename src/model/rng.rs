@@ -1,9 +1,9 @@
 //! Random streams keyed by (seed, replication, entity kind, entity id, purpose, step).
 //!
 //! One ChaCha8 key per (master seed, replication); the ChaCha stream (nonce) encodes the entity
-//! kind, the purpose and an optional sub-key (a shock index); the word position encodes the
-//! step and the entity id. Each (step, entity) owns a slot of 4 words (two `u64` draws), so a
-//! draw never depends on how many draws other entities made: removing an entity or a shock
+//! kind, the purpose and an optional sub-key (a shock id hash); the word position encodes the
+//! step and the entity id. Each (step, entity) owns a fixed slot (one or two `u64` draws, or 32
+//! for sampling sequences), so a draw never depends on how many draws other entities made: removing an entity or a shock
 //! leaves everybody else's numbers where they were. Reading entities in increasing id order is
 //! sequential in the stream and therefore cheap.
 
@@ -45,7 +45,10 @@ pub enum Purpose {
     OdaProjects = 16,
 }
 
-const WORDS_PER_SLOT: u128 = 4;
+/// Slot of a stream with one `u64` per (step, entity).
+const NARROW_WORDS_PER_SLOT: u128 = 2;
+/// Slot of a stream with two `u64` per (step, entity) (normals, pairs of uniforms).
+const WIDE_WORDS_PER_SLOT: u128 = 4;
 const SEQUENCE_WORDS_PER_SLOT: u128 = 64;
 const MAX_SEQUENTIAL_SKIP_WORDS: u128 = 64;
 
@@ -85,8 +88,15 @@ impl Draws {
         Draws {
             rng,
             next_word: 0,
-            words_per_slot: WORDS_PER_SLOT,
+            words_per_slot: NARROW_WORDS_PER_SLOT,
         }
+    }
+
+    /// A stream whose slots hold two draws (for [`Draws::uniform_pair`] and [`Draws::normal`]).
+    pub fn new_wide(key: [u8; 32], kind: EntityKind, purpose: Purpose, sub_key: u32) -> Draws {
+        let mut d = Draws::new(key, kind, purpose, sub_key);
+        d.words_per_slot = WIDE_WORDS_PER_SLOT;
+        d
     }
 
     /// A stream whose slots hold 32 draws (see [`Draws::uniform_seq`]).
@@ -120,8 +130,9 @@ impl Draws {
         to_unit(self.u64_at(step, id, 0))
     }
 
-    /// Two independent uniforms in [0, 1) from the same slot.
+    /// Two independent uniforms in [0, 1) from the same slot (wide streams only).
     pub fn uniform_pair(&mut self, step: u32, id: u32) -> (f64, f64) {
+        debug_assert!(self.words_per_slot >= WIDE_WORDS_PER_SLOT);
         let a = to_unit(self.u64_at(step, id, 0));
         let b = to_unit(self.u64_at(step, id, 2));
         (a, b)
@@ -160,8 +171,8 @@ mod tests {
     #[test]
     fn draws_are_addressed_not_sequential() {
         let key = replication_key(7, 0);
-        let mut a = Draws::new(key, EntityKind::Firm, Purpose::Outcome, 0);
-        let mut b = Draws::new(key, EntityKind::Firm, Purpose::Outcome, 0);
+        let mut a = Draws::new_wide(key, EntityKind::Firm, Purpose::Outcome, 0);
+        let mut b = Draws::new_wide(key, EntityKind::Firm, Purpose::Outcome, 0);
         // a reads entities 0..10 in order, b reads only entity 7: same number for entity 7.
         let mut seen = 0.0;
         for id in 0..10 {

@@ -6,6 +6,7 @@ use super::invariants::InvariantViolation;
 use super::record::columns;
 use super::resilience::{Resilience, measure};
 use super::world::World;
+use rayon::prelude::*;
 
 /// A world plus the configuration it runs.
 pub struct Simulation<'a> {
@@ -40,23 +41,70 @@ impl<'a> Simulation<'a> {
     }
 
     /// Runs every quarter, records indicators (phase 12) and checks invariants after each step.
-    pub fn run(mut self) -> Result<Series, InvariantViolation> {
+    pub fn run(self) -> Result<Series, InvariantViolation> {
+        self.run_with_snapshots(&[]).map(|(series, _)| series)
+    }
+
+    /// Like [`Simulation::run`], and also returns a copy of the world as it was just before each
+    /// step in `snapshot_steps` (sorted, deduplicated by the caller).
+    pub fn run_with_snapshots(
+        mut self,
+        snapshot_steps: &[u32],
+    ) -> Result<(Series, Vec<World>), InvariantViolation> {
         let columns = columns(self.cfg);
         let steps = self.cfg.steps() as usize;
         let mut values = Vec::with_capacity(steps * columns.len());
+        let mut snapshots = Vec::with_capacity(snapshot_steps.len());
         for step in 0..steps {
-            self.world.step = step as u32;
-            self.step();
-            let start = values.len();
-            self.world.record(&mut values);
-            self.world
-                .check_invariants(self.cfg, &columns, &values[start..])?;
+            if snapshot_steps.contains(&(step as u32)) {
+                snapshots.push(self.world.clone());
+            }
+            self.advance(step, &columns, &mut values)?;
+        }
+        Ok((
+            Series {
+                columns,
+                steps,
+                values,
+            },
+            snapshots,
+        ))
+    }
+
+    /// Continues from a world saved before step `from` up to (not including) step `until`, with
+    /// `prefix` the rows of the steps before `from`.
+    pub fn resume(
+        mut self,
+        from: u32,
+        until: u32,
+        prefix: &[f64],
+    ) -> Result<Series, InvariantViolation> {
+        let columns = columns(self.cfg);
+        let steps = (until as usize).min(self.cfg.steps() as usize);
+        let mut values = Vec::with_capacity(steps * columns.len());
+        values.extend_from_slice(prefix);
+        for step in from as usize..steps {
+            self.advance(step, &columns, &mut values)?;
         }
         Ok(Series {
             columns,
             steps,
             values,
         })
+    }
+
+    fn advance(
+        &mut self,
+        step: usize,
+        columns: &[String],
+        values: &mut Vec<f64>,
+    ) -> Result<(), InvariantViolation> {
+        self.world.step = step as u32;
+        self.step();
+        let start = values.len();
+        self.world.record(values);
+        self.world
+            .check_invariants(self.cfg, columns, &values[start..])
     }
 }
 
@@ -103,28 +151,54 @@ pub struct ReplicationResult {
 }
 
 /// Runs replication `replication` of `cfg` and, for every shock that asks for it, the same
-/// replication without that shock.
+/// replication without that shock, over `resilience_window_q` quarters from the shock's start
+/// (paths are kept up to the end of that window). A shock changes nothing before its start and every draw is
+/// keyed by entity and step, so the counterfactual equals the shocked run until then: it is
+/// continued from a copy of the world taken just before the shock's first quarter. The
+/// counterfactuals run in parallel; results are in shock order.
 pub fn run_replication(
     cfg: &Config,
     replication: u32,
 ) -> Result<ReplicationResult, InvariantViolation> {
-    let series = Simulation::new(cfg, replication).run()?;
+    let measured: Vec<(usize, u32)> = cfg
+        .shocks
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| s.measure_resilience)
+        .filter_map(|(i, s)| cfg.step_of(s.start).map(|step| (i, step)))
+        .collect();
+    let mut snapshot_steps: Vec<u32> = measured.iter().map(|&(_, step)| step).collect();
+    snapshot_steps.sort_unstable();
+    snapshot_steps.dedup();
+    let (series, snapshots) =
+        Simulation::new(cfg, replication).run_with_snapshots(&snapshot_steps)?;
+    let counterfactuals: Vec<Result<Series, InvariantViolation>> = measured
+        .par_iter()
+        .map(|&(i, start)| {
+            let cf_cfg = cfg.without_shock(i);
+            let snapshot = snapshot_steps
+                .iter()
+                .position(|&s| s == start)
+                .map(|k| snapshots[k].clone());
+            let world = snapshot.unwrap_or_else(|| World::new(&cf_cfg, replication));
+            let prefix = &series.values[..start as usize * series.columns.len()];
+            Simulation {
+                cfg: &cf_cfg,
+                world,
+            }
+            .resume(start, start + cfg.resilience_window_q, prefix)
+        })
+        .collect();
     let mut resilience = Vec::new();
-    for (i, shock) in cfg.shocks.iter().enumerate() {
-        if !shock.measure_resilience {
-            continue;
-        }
-        let Some(start) = cfg.step_of(shock.start) else {
-            continue;
-        };
-        let cf_cfg = cfg.without_shock(i);
-        let cf = Simulation::new(&cf_cfg, replication).run()?;
+    for (&(i, start), cf) in measured.iter().zip(counterfactuals) {
+        let cf = cf?;
         for column in &cfg.resilience_columns {
             let Some(c) = series.column_index(column) else {
                 continue;
             };
-            let shocked = series.column(c);
             let counterfactual = cf.column(c);
+            let mut shocked = series.column(c);
+            shocked.truncate(counterfactual.len());
             resilience.push(ShockResilience {
                 shock_index: i,
                 column: column.clone(),

@@ -282,21 +282,22 @@ impl Streams {
     pub fn new(seed: u64, replication: u32) -> Streams {
         let key = replication_key(seed, replication);
         let d = |k, p| Draws::new(key, k, p, 0);
+        let w = |k, p| Draws::new_wide(key, k, p, 0);
         let s = |k, p| Draws::new_sequence(key, k, p, 0);
         Streams {
             key,
             entry_scan: d(EntityKind::Firm, Purpose::EntryScan),
             entry_taste: s(EntityKind::Firm, Purpose::EntryTaste),
             entry_mode: d(EntityKind::Firm, Purpose::EntryMode),
-            entry_capital: d(EntityKind::Firm, Purpose::EntryCapital),
+            entry_capital: w(EntityKind::Firm, Purpose::EntryCapital),
             partner_sample: s(EntityKind::Firm, Purpose::PartnerSample),
             supplier_sample: s(EntityKind::Firm, Purpose::SupplierSample),
             outcome: d(EntityKind::Partnership, Purpose::Outcome),
             termination: d(EntityKind::Partnership, Purpose::Termination),
             substitution: s(EntityKind::Firm, Purpose::SupplierSubstitution),
             affiliate_exit: d(EntityKind::Firm, Purpose::AffiliateExit),
-            donor_budget: d(EntityKind::Donor, Purpose::DonorBudget),
-            talent: d(EntityKind::Cohort, Purpose::TalentRounding),
+            donor_budget: w(EntityKind::Donor, Purpose::DonorBudget),
+            talent: w(EntityKind::Cohort, Purpose::TalentRounding),
             oda_projects: d(EntityKind::Donor, Purpose::OdaProjects),
             membership: d(EntityKind::Firm, Purpose::Membership),
         }
@@ -313,6 +314,7 @@ pub fn stable_hash32(text: &str) -> u32 {
     h
 }
 
+#[derive(Clone)]
 pub struct World {
     pub step: u32,
     pub replication: u32,
@@ -477,7 +479,7 @@ impl World {
 
     fn populate_firms(&mut self, cfg: &Config) {
         let key = self.streams.key;
-        let mut init = Draws::new(key, EntityKind::Firm, Purpose::FirmInit, 0);
+        let mut init = Draws::new_wide(key, EntityKind::Firm, Purpose::FirmInit, 0);
         let ocr = cfg.params.supply.output_capital_ratio_per_q;
         for pop in &cfg.firm_populations {
             for _ in 0..pop.count {

@@ -79,6 +79,15 @@ pub(crate) fn plot_run_dir(
     let res = Table::read(&dir.join("resilience.csv"))?;
     let paths = Table::read(&dir.join("resilience_paths.csv"))?;
 
+    // Country plots only for countries that receive aid (donor homes have nothing to show).
+    let recipients: Vec<String> = scopes(&ts, &["aid_gni_ratio"])
+        .into_iter()
+        .filter(|c| receives_aid(&ts, c))
+        .collect();
+    let shown = |column: &str| match column.split_once('.') {
+        Some((name, scope)) if AID.contains(&name) => recipients.iter().any(|r| r == scope),
+        _ => true,
+    };
     let columns: Vec<String> = if opts.indicators.is_empty() {
         let mut v = Vec::new();
         for name in KEY_INDICATORS {
@@ -86,6 +95,7 @@ pub(crate) fn plot_run_dir(
                 ts.columns
                     .iter()
                     .filter(|c| c.split_once('.').is_some_and(|(n, _)| n == name))
+                    .filter(|c| shown(c))
                     .cloned(),
             );
         }
@@ -118,12 +128,22 @@ pub(crate) fn plot_run_dir(
     for pair in scopes(&ts, &[&TRUST[..], &[FRICTION]].concat()) {
         written.extend(trust_plot(&ts, &pair, size, &f, &out)?);
     }
-    for country in scopes(&ts, &AID) {
+    for country in scopes(&ts, &AID)
+        .into_iter()
+        .filter(|c| recipients.contains(c))
+    {
         written.extend(aid_plot(&ts, &country, size, &f, &out)?);
     }
     written.sort();
     written.dedup();
     Ok(written)
+}
+
+/// Whether a country ever receives aid in the run (else its aid plots would be empty).
+fn receives_aid(ts: &TimeSeries, country: &str) -> bool {
+    ts.summary_path(&format!("aid_gni_ratio.{country}"))
+        .map(|path| path.iter().any(|(_, s)| s.q95 > 0.0))
+        .unwrap_or(false)
 }
 
 /// The scopes (sorted) for which at least one of `names` has a column.

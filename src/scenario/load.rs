@@ -3,7 +3,7 @@
 
 use super::builtin;
 use super::diagnostics::{Diagnostic, Diagnostics};
-use super::document::{resolve, resolve_source, ResolvedDocument, SourceFile};
+use super::document::{ResolvedDocument, SourceFile, resolve, resolve_source};
 use super::raw::RawScenario;
 use super::schema_check::{check, deserialize};
 use super::validate::to_config;
@@ -30,15 +30,36 @@ pub fn resolve_scenario(spec: Option<&str>) -> Result<ResolvedDocument, Diagnost
     match spec {
         None => {
             let text = builtin::scenario(builtin::DEFAULT).unwrap_or_default();
-            resolve_source(SourceFile { path: PathBuf::from(format!("<builtin>/{}", builtin::DEFAULT)), text: text.to_string() }, &builtin_lookup)
+            resolve_source(
+                SourceFile {
+                    path: PathBuf::from(format!("<builtin>/{}", builtin::DEFAULT)),
+                    text: text.to_string(),
+                },
+                &builtin_lookup,
+            )
         }
         Some(s) if Path::new(s).exists() => resolve(Path::new(s), &builtin_lookup),
         Some(s) => match builtin::scenario(s) {
-            Some(text) => resolve_source(SourceFile { path: PathBuf::from(format!("<builtin>/{}", s.trim_end_matches(".toml").to_string() + ".toml")), text: text.to_string() }, &builtin_lookup),
-            None => Err(Diagnostics(vec![Diagnostic::new(s, "", "no such scenario file").with_allowed(format!(
-                "a path to a .toml file, or a built-in scenario: {}",
-                builtin::SCENARIOS.iter().map(|(n, _)| n.trim_end_matches(".toml")).collect::<Vec<_>>().join(", ")
-            ))])),
+            Some(text) => resolve_source(
+                SourceFile {
+                    path: PathBuf::from(format!(
+                        "<builtin>/{}",
+                        s.trim_end_matches(".toml").to_string() + ".toml"
+                    )),
+                    text: text.to_string(),
+                },
+                &builtin_lookup,
+            ),
+            None => Err(Diagnostics(vec![
+                Diagnostic::new(s, "", "no such scenario file").with_allowed(format!(
+                    "a path to a .toml file, or a built-in scenario: {}",
+                    builtin::SCENARIOS
+                        .iter()
+                        .map(|(n, _)| n.trim_end_matches(".toml"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )),
+            ])),
         },
     }
 }

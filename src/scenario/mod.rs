@@ -11,4 +11,4 @@ pub mod reference;
 pub mod schema_check;
 pub mod validate;
 
-pub use load::{load, LoadedScenario};
+pub use load::{LoadedScenario, load};

@@ -74,7 +74,10 @@ pub struct RawRun {
 
 impl Default for RawRun {
     fn default() -> Self {
-        RawRun { seed: 1, replications: 1 }
+        RawRun {
+            seed: 1,
+            replications: 1,
+        }
     }
 }
 
@@ -586,10 +589,22 @@ pub struct RawEvent {
     pub label: String,
 }
 
-#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct RawOutput {
     /// Columns (`indicator.SCOPE`) on which resilience is measured for every shock; default:
     /// FDI stock, trade, active partnerships and pair trust of every pair.
     pub resilience_indicators: Vec<String>,
+    /// Quarters after a shock's start over which resilience is measured (and the counterfactual run) [quarters].
+    #[schemars(range(min = 4, max = 400))]
+    pub resilience_window_quarters: u32,
+}
+
+impl Default for RawOutput {
+    fn default() -> Self {
+        RawOutput {
+            resilience_indicators: Vec::new(),
+            resilience_window_quarters: 40,
+        }
+    }
 }

@@ -19,30 +19,55 @@ struct Ctx<'a> {
 }
 
 impl Ctx<'_> {
-    fn error(&mut self, key: impl Into<String>, message: impl Into<String>, allowed: Option<String>) {
-        self.errors.push(Diagnostic::located(self.doc, key, message, allowed));
+    fn error(
+        &mut self,
+        key: impl Into<String>,
+        message: impl Into<String>,
+        allowed: Option<String>,
+    ) {
+        self.errors
+            .push(Diagnostic::located(self.doc, key, message, allowed));
     }
 
     /// Parses a quarter; with `inside`, it must fall within the horizon.
     fn quarter(&mut self, key: &str, text: &str, inside: bool) -> Option<Quarter> {
         match Quarter::parse(text) {
             None => {
-                self.error(key, format!("'{text}' is not a quarter"), Some("a quarter like 2017Q4 (year and quarter 1-4) or a year like 2017".into()));
+                self.error(
+                    key,
+                    format!("'{text}' is not a quarter"),
+                    Some("a quarter like 2017Q4 (year and quarter 1-4) or a year like 2017".into()),
+                );
                 None
             }
             Some(q) if inside && (q < self.start || q > self.end) => {
-                self.error(key, format!("{q} is outside the horizon"), Some(format!("{} to {}", self.start, self.end)));
+                self.error(
+                    key,
+                    format!("{q} is outside the horizon"),
+                    Some(format!("{} to {}", self.start, self.end)),
+                );
                 None
             }
             Some(q) => Some(q),
         }
     }
 
-    fn find<T>(&mut self, key: &str, code: &str, items: &[T], code_of: impl Fn(&T) -> &str, what: &str) -> Option<usize> {
+    fn find<T>(
+        &mut self,
+        key: &str,
+        code: &str,
+        items: &[T],
+        code_of: impl Fn(&T) -> &str,
+        what: &str,
+    ) -> Option<usize> {
         let found = items.iter().position(|i| code_of(i) == code);
         if found.is_none() {
             let known: Vec<&str> = items.iter().map(&code_of).collect();
-            let allowed = if known.is_empty() { format!("no {what} is defined") } else { known.join(", ") };
+            let allowed = if known.is_empty() {
+                format!("no {what} is defined")
+            } else {
+                known.join(", ")
+            };
             self.error(key, format!("unknown {what} '{code}'"), Some(allowed));
         }
         found
@@ -53,14 +78,30 @@ impl Ctx<'_> {
 pub fn read_series(text: &str, series: &str, country: &str) -> Result<Vec<(i32, f64)>, String> {
     let mut reader = csv::ReaderBuilder::new().from_reader(text.as_bytes());
     let headers = reader.headers().map_err(|e| e.to_string())?.clone();
-    let col = |name: &str| headers.iter().position(|h| h == name).ok_or(format!("missing column '{name}'"));
-    let (cs, cc, cy, cv) = (col("series")?, col("country_pair")?, col("year")?, col("value")?);
+    let col = |name: &str| {
+        headers
+            .iter()
+            .position(|h| h == name)
+            .ok_or(format!("missing column '{name}'"))
+    };
+    let (cs, cc, cy, cv) = (
+        col("series")?,
+        col("country_pair")?,
+        col("year")?,
+        col("value")?,
+    );
     let mut out = Vec::new();
     for (line, record) in reader.records().enumerate() {
         let r = record.map_err(|e| format!("line {}: {e}", line + 2))?;
         if r.get(cs) == Some(series) && r.get(cc) == Some(country) {
-            let year = r.get(cy).and_then(|y| y.parse().ok()).ok_or(format!("line {}: bad year", line + 2))?;
-            let value = r.get(cv).and_then(|v| v.parse().ok()).ok_or(format!("line {}: bad value", line + 2))?;
+            let year = r
+                .get(cy)
+                .and_then(|y| y.parse().ok())
+                .ok_or(format!("line {}: bad year", line + 2))?;
+            let value = r
+                .get(cv)
+                .and_then(|v| v.parse().ok())
+                .ok_or(format!("line {}: bad value", line + 2))?;
             out.push((year, value));
         }
     }
@@ -69,7 +110,12 @@ pub fn read_series(text: &str, series: &str, country: &str) -> Result<Vec<(i32, 
 }
 
 /// Quarterly path from annual values: log-linear between mid-years, growth outside the data.
-pub fn quarterly_path(points: &[(i32, f64)], start: Quarter, steps: usize, growth_per_year: f64) -> Vec<f64> {
+pub fn quarterly_path(
+    points: &[(i32, f64)],
+    start: Quarter,
+    steps: usize,
+    growth_per_year: f64,
+) -> Vec<f64> {
     let g_q = (1.0 + growth_per_year).ln() / 4.0;
     (0..steps)
         .map(|s| {
@@ -78,7 +124,11 @@ pub fn quarterly_path(points: &[(i32, f64)], start: Quarter, steps: usize, growt
             let last = points[points.len() - 1];
             let at = |p: (i32, f64)| p.0 as f64 + 0.5;
             if t <= at(first) {
-                let g = if points.len() > 1 { (points[1].1 / first.1).ln() / (at(points[1]) - at(first)) } else { 4.0 * g_q };
+                let g = if points.len() > 1 {
+                    (points[1].1 / first.1).ln() / (at(points[1]) - at(first))
+                } else {
+                    4.0 * g_q
+                };
                 first.1 * (g * (t - at(first))).exp()
             } else if t >= at(last) {
                 last.1 * (4.0 * g_q * (t - at(last))).exp()
@@ -96,26 +146,51 @@ pub fn quarterly_path(points: &[(i32, f64)], start: Quarter, steps: usize, growt
 /// then among the built-in data files.
 pub fn read_data_file(scenario: &Path, name: &str) -> Option<(PathBuf, String)> {
     let dir = scenario.parent().map(Path::to_path_buf).unwrap_or_default();
-    let candidates = [dir.join(name), dir.join("data").join(name), dir.join("..").join("data").join(name), PathBuf::from("data").join(name)];
+    let candidates = [
+        dir.join(name),
+        dir.join("data").join(name),
+        dir.join("..").join("data").join(name),
+        PathBuf::from("data").join(name),
+    ];
     for c in candidates {
         if let Ok(text) = std::fs::read_to_string(&c) {
             return Some((c, text));
         }
     }
-    builtin::data(name).map(|t| (PathBuf::from(format!("<builtin>/data/{name}")), t.to_string()))
+    builtin::data(name).map(|t| {
+        (
+            PathBuf::from(format!("<builtin>/data/{name}")),
+            t.to_string(),
+        )
+    })
 }
 
 pub fn to_config(raw: &RawScenario, doc: &ResolvedDocument) -> Result<Config, Diagnostics> {
-    let mut cx = Ctx { doc, errors: Vec::new(), start: Quarter(0), end: Quarter(0) };
+    let mut cx = Ctx {
+        doc,
+        errors: Vec::new(),
+        start: Quarter(0),
+        end: Quarter(0),
+    };
     let start = cx.quarter("horizon.start", &raw.horizon.start, false);
     let end = cx.quarter("horizon.end", &raw.horizon.end, false);
-    let (Some(start), Some(end)) = (start, end) else { return Err(Diagnostics(cx.errors)) };
+    let (Some(start), Some(end)) = (start, end) else {
+        return Err(Diagnostics(cx.errors));
+    };
     if end < start {
-        cx.error("horizon.end", format!("ends ({end}) before it starts ({start})"), Some("an end quarter at or after horizon.start".into()));
+        cx.error(
+            "horizon.end",
+            format!("ends ({end}) before it starts ({start})"),
+            Some("an end quarter at or after horizon.start".into()),
+        );
         return Err(Diagnostics(cx.errors));
     }
     if end.since(start) >= 4000 {
-        cx.error("horizon.end", "horizon longer than 1000 years", Some("at most 4000 quarters".into()));
+        cx.error(
+            "horizon.end",
+            "horizon longer than 1000 years",
+            Some("at most 4000 quarters".into()),
+        );
         return Err(Diagnostics(cx.errors));
     }
     cx.start = start;
@@ -129,49 +204,96 @@ pub fn to_config(raw: &RawScenario, doc: &ResolvedDocument) -> Result<Config, Di
     for (i, c) in raw.countries.iter().enumerate() {
         let key = format!("countries[{i}]");
         if raw.countries[..i].iter().any(|o| o.code == c.code) {
-            cx.error(format!("{key}.code"), format!("duplicate country code '{}'", c.code), Some("unique codes".into()));
+            cx.error(
+                format!("{key}.code"),
+                format!("duplicate country code '{}'", c.code),
+                Some("unique codes".into()),
+            );
         }
-        let block = if c.block.is_empty() { format!("__{}", c.code) } else { c.block.clone() };
+        let block = if c.block.is_empty() {
+            format!("__{}", c.code)
+        } else {
+            c.block.clone()
+        };
         let block_id = blocks.iter().position(|b| *b == block).unwrap_or_else(|| {
             blocks.push(block.clone());
             blocks.len() - 1
         });
         let gdp = match (&c.gdp.data, c.gdp.start_usd_per_year) {
             (Some(file), _) => {
-                let series = c.gdp.series.clone().unwrap_or_else(|| "gdp_current_usd".into());
+                let series = c
+                    .gdp
+                    .series
+                    .clone()
+                    .unwrap_or_else(|| "gdp_current_usd".into());
                 match read_data_file(&root, file) {
                     None => {
-                        cx.error(format!("{key}.gdp.data"), format!("data file '{file}' not found"), Some("a CSV next to the scenario, in data/, or a built-in data file".into()));
+                        cx.error(
+                            format!("{key}.gdp.data"),
+                            format!("data file '{file}' not found"),
+                            Some(
+                                "a CSV next to the scenario, in data/, or a built-in data file"
+                                    .into(),
+                            ),
+                        );
                         None
                     }
                     Some((path, text)) => match read_series(&text, &series, &c.code) {
                         Err(e) => {
-                            cx.error(format!("{key}.gdp.data"), format!("cannot read {}: {e}", path.display()), None);
+                            cx.error(
+                                format!("{key}.gdp.data"),
+                                format!("cannot read {}: {e}", path.display()),
+                                None,
+                            );
                             None
                         }
                         Ok(points) if points.is_empty() => {
-                            cx.error(format!("{key}.gdp.series"), format!("no '{series}' rows for {} in {}", c.code, path.display()), Some("a series and country present in the file".into()));
+                            cx.error(
+                                format!("{key}.gdp.series"),
+                                format!("no '{series}' rows for {} in {}", c.code, path.display()),
+                                Some("a series and country present in the file".into()),
+                            );
                             None
                         }
                         Ok(points) if points.iter().any(|p| p.1 <= 0.0) => {
-                            cx.error(format!("{key}.gdp.data"), "GDP values must be positive", None);
+                            cx.error(
+                                format!("{key}.gdp.data"),
+                                "GDP values must be positive",
+                                None,
+                            );
                             None
                         }
-                        Ok(points) => Some(quarterly_path(&points, start, steps, c.gdp.growth_per_year)),
+                        Ok(points) => {
+                            Some(quarterly_path(&points, start, steps, c.gdp.growth_per_year))
+                        }
                     },
                 }
             }
-            (None, Some(v)) => Some((0..steps).map(|s| v * (1.0 + c.gdp.growth_per_year).powf(s as f64 / 4.0)).collect()),
+            (None, Some(v)) => Some(
+                (0..steps)
+                    .map(|s| v * (1.0 + c.gdp.growth_per_year).powf(s as f64 / 4.0))
+                    .collect(),
+            ),
             (None, None) => {
-                cx.error(format!("{key}.gdp"), "no GDP path", Some("either `data` (a CSV file) or `start_usd_per_year`".into()));
+                cx.error(
+                    format!("{key}.gdp"),
+                    "no GDP path",
+                    Some("either `data` (a CSV file) or `start_usd_per_year`".into()),
+                );
                 None
             }
         };
-        let population = (0..steps).map(|s| c.population.start * (1.0 + c.population.growth_per_year).powf(s as f64 / 4.0)).collect();
+        let population = (0..steps)
+            .map(|s| c.population.start * (1.0 + c.population.growth_per_year).powf(s as f64 / 4.0))
+            .collect();
         let k = &c.culture;
         countries.push(CountryConfig {
             code: c.code.clone(),
-            name: if c.name.is_empty() { c.code.clone() } else { c.name.clone() },
+            name: if c.name.is_empty() {
+                c.code.clone()
+            } else {
+                c.name.clone()
+            },
             culture: [k.pdi, k.idv, k.mas, k.uai, k.lto, k.ivr],
             culture_proxy: c.culture_proxy,
             block: block_id as u16,
@@ -183,10 +305,17 @@ pub fn to_config(raw: &RawScenario, doc: &ResolvedDocument) -> Result<Config, Di
         });
     }
     if raw.countries.is_empty() {
-        cx.error("countries", "no countries", Some("at least two countries".into()));
+        cx.error(
+            "countries",
+            "no countries",
+            Some("at least two countries".into()),
+        );
     }
     let country_codes: Vec<String> = raw.countries.iter().map(|c| c.code.clone()).collect();
-    let find_country = |cx: &mut Ctx, key: &str, code: &str| cx.find(key, code, &country_codes, |s| s.as_str(), "country").map(|i| i as u16);
+    let find_country = |cx: &mut Ctx, key: &str, code: &str| {
+        cx.find(key, code, &country_codes, |s| s.as_str(), "country")
+            .map(|i| i as u16)
+    };
 
     // Pairs.
     let mut pairs = Vec::new();
@@ -195,10 +324,18 @@ pub fn to_config(raw: &RawScenario, doc: &ResolvedDocument) -> Result<Config, Di
         let partner = find_country(&mut cx, &format!("{key}.partner"), &p.partner);
         let donor = find_country(&mut cx, &format!("{key}.donor"), &p.donor);
         if raw.pairs[..i].iter().any(|o| o.code == p.code) {
-            cx.error(format!("{key}.code"), format!("duplicate pair code '{}'", p.code), Some("unique codes".into()));
+            cx.error(
+                format!("{key}.code"),
+                format!("duplicate pair code '{}'", p.code),
+                Some("unique codes".into()),
+            );
         }
         if p.partner == p.donor {
-            cx.error(format!("{key}.donor"), "a pair needs two different countries", None);
+            cx.error(
+                format!("{key}.donor"),
+                "a pair needs two different countries",
+                None,
+            );
         }
         if let (Some(partner), Some(donor)) = (partner, donor) {
             pairs.push(PairConfig {
@@ -213,13 +350,23 @@ pub fn to_config(raw: &RawScenario, doc: &ResolvedDocument) -> Result<Config, Di
         }
     }
     if raw.pairs.is_empty() {
-        cx.error("pairs", "no country pairs", Some("at least one pair, e.g. code = \"VNM-JPN\", partner = \"VNM\", donor = \"JPN\"".into()));
+        cx.error(
+            "pairs",
+            "no country pairs",
+            Some(
+                "at least one pair, e.g. code = \"VNM-JPN\", partner = \"VNM\", donor = \"JPN\""
+                    .into(),
+            ),
+        );
     }
     if raw.pairs.len() > 64 {
         cx.error("pairs", "too many pairs", Some("at most 64".into()));
     }
     let pair_codes: Vec<String> = raw.pairs.iter().map(|p| p.code.clone()).collect();
-    let find_pair = |cx: &mut Ctx, key: &str, code: &str| cx.find(key, code, &pair_codes, |s| s.as_str(), "pair").map(|i| i as u16);
+    let find_pair = |cx: &mut Ctx, key: &str, code: &str| {
+        cx.find(key, code, &pair_codes, |s| s.as_str(), "pair")
+            .map(|i| i as u16)
+    };
 
     // Donors.
     let mut donors = Vec::new();
@@ -227,7 +374,11 @@ pub fn to_config(raw: &RawScenario, doc: &ResolvedDocument) -> Result<Config, Di
         let key = format!("donors[{i}]");
         let home = find_country(&mut cx, &format!("{key}.home"), &d.home);
         if d.recipients.len() > 32 {
-            cx.error(format!("{key}.recipients"), "too many recipients", Some("at most 32".into()));
+            cx.error(
+                format!("{key}.recipients"),
+                "too many recipients",
+                Some("at most 32".into()),
+            );
         }
         let mut recipients = Vec::new();
         for (j, r) in d.recipients.iter().enumerate() {
@@ -238,7 +389,8 @@ pub fn to_config(raw: &RawScenario, doc: &ResolvedDocument) -> Result<Config, Di
                 None => Some(start),
             };
             let graduation = r.graduation.as_ref().and_then(|g| {
-                cx.quarter(&format!("{rk}.graduation.from"), &g.from, false).map(|q| (q, g.transition_quarters, g.residual_eligibility))
+                cx.quarter(&format!("{rk}.graduation.from"), &g.from, false)
+                    .map(|q| (q, g.transition_quarters, g.residual_eligibility))
             });
             let eligibility = (0..steps)
                 .map(|s| {
@@ -249,7 +401,11 @@ pub fn to_config(raw: &RawScenario, doc: &ResolvedDocument) -> Result<Config, Di
                     match graduation {
                         Some((g, window, residual)) if q >= g => {
                             let into = q.since(g) as f64 + 1.0;
-                            let w = if window == 0 { 1.0 } else { (into / window as f64).min(1.0) };
+                            let w = if window == 0 {
+                                1.0
+                            } else {
+                                (into / window as f64).min(1.0)
+                            };
                             1.0 - w * (1.0 - residual)
                         }
                         _ => 1.0,
@@ -257,7 +413,12 @@ pub fn to_config(raw: &RawScenario, doc: &ResolvedDocument) -> Result<Config, Di
                 })
                 .collect();
             if let Some(country) = country {
-                recipients.push(DonorRecipient { country, strategic_weight: r.strategic_weight, eligibility, initial_pipeline_usd: r.initial_pipeline_usd });
+                recipients.push(DonorRecipient {
+                    country,
+                    strategic_weight: r.strategic_weight,
+                    eligibility,
+                    initial_pipeline_usd: r.initial_pipeline_usd,
+                });
             }
         }
         if let Some(home) = home {
@@ -281,10 +442,17 @@ pub fn to_config(raw: &RawScenario, doc: &ResolvedDocument) -> Result<Config, Di
         let key = format!("institutions[{i}]");
         let pair = find_pair(&mut cx, &format!("{key}.pair"), &inst.pair);
         let opens = cx.quarter(&format!("{key}.opens"), &inst.opens, false);
-        let closes = inst.closes.as_ref().and_then(|c| cx.quarter(&format!("{key}.closes"), c, false));
+        let closes = inst
+            .closes
+            .as_ref()
+            .and_then(|c| cx.quarter(&format!("{key}.closes"), c, false));
         if let (Some(o), Some(c)) = (opens, closes) {
             if c <= o {
-                cx.error(format!("{key}.closes"), format!("closes ({c}) before it opens ({o})"), Some("a quarter after `opens`".into()));
+                cx.error(
+                    format!("{key}.closes"),
+                    format!("closes ({c}) before it opens ({o})"),
+                    Some("a quarter after `opens`".into()),
+                );
             }
         }
         if let (Some(pair), Some(opens)) = (pair, opens) {
@@ -316,14 +484,24 @@ pub fn to_config(raw: &RawScenario, doc: &ResolvedDocument) -> Result<Config, Di
     for (i, f) in raw.firms.iter().enumerate() {
         let key = format!("firms[{i}]");
         let country = find_country(&mut cx, &format!("{key}.country"), &f.country);
-        let sector = sectors.iter().position(|s| *s == f.sector).unwrap_or_else(|| {
-            sectors.push(f.sector.clone());
-            sectors.len() - 1
-        });
+        let sector = sectors
+            .iter()
+            .position(|s| *s == f.sector)
+            .unwrap_or_else(|| {
+                sectors.push(f.sector.clone());
+                sectors.len() - 1
+            });
         total_firms += f.count as u64;
         if let Some(country) = country {
             if f.kind == RawFirmKind::Investor && !raw.pairs.iter().any(|p| p.donor == f.country) {
-                cx.error(format!("{key}.kind"), format!("investors in {} have no host: no pair has donor = \"{}\"", f.country, f.country), Some("domestic, or add a pair with this country as donor".into()));
+                cx.error(
+                    format!("{key}.kind"),
+                    format!(
+                        "investors in {} have no host: no pair has donor = \"{}\"",
+                        f.country, f.country
+                    ),
+                    Some("domestic, or add a pair with this country as donor".into()),
+                );
             }
             firm_populations.push(FirmPopulation {
                 country,
@@ -343,7 +521,11 @@ pub fn to_config(raw: &RawScenario, doc: &ResolvedDocument) -> Result<Config, Di
         }
     }
     if total_firms > 20_000_000 {
-        cx.error("firms", format!("{total_firms} firms in all"), Some("at most 20,000,000".into()));
+        cx.error(
+            "firms",
+            format!("{total_firms} firms in all"),
+            Some("at most 20,000,000".into()),
+        );
     }
     if sectors.len() > 64 {
         cx.error("firms", "too many sectors", Some("at most 64".into()));
@@ -363,7 +545,10 @@ pub fn to_config(raw: &RawScenario, doc: &ResolvedDocument) -> Result<Config, Di
             Some(t) => cx.quarter(&format!("{key}.sustainability_start"), t, false),
             None => implementation,
         };
-        let end_q = p.end.as_ref().and_then(|t| cx.quarter(&format!("{key}.end"), t, false));
+        let end_q = p
+            .end
+            .as_ref()
+            .and_then(|t| cx.quarter(&format!("{key}.end"), t, false));
         if let (Some(a), Some(b)) = (initiation, implementation) {
             if b < a {
                 cx.error(format!("{key}.implementation_start"), format!("{b} is before the programme starts ({a})"), Some("phases in order: start ≤ implementation_start ≤ sustainability_start < end".into()));
@@ -376,10 +561,16 @@ pub fn to_config(raw: &RawScenario, doc: &ResolvedDocument) -> Result<Config, Di
         }
         if let (Some(a), Some(e)) = (initiation, end_q) {
             if e <= a {
-                cx.error(format!("{key}.end"), format!("{e} is not after the start ({a})"), Some("an end after `start`".into()));
+                cx.error(
+                    format!("{key}.end"),
+                    format!("{e} is not after the start ({a})"),
+                    Some("an end after `start`".into()),
+                );
             }
         }
-        if let (Some(pair), Some(a), Some(b), Some(c)) = (pair, initiation, implementation, sustainability) {
+        if let (Some(pair), Some(a), Some(b), Some(c)) =
+            (pair, initiation, implementation, sustainability)
+        {
             programmes.push(ProgrammeConfig {
                 name: p.code.clone(),
                 lever: match p.lever {
@@ -411,18 +602,36 @@ pub fn to_config(raw: &RawScenario, doc: &ResolvedDocument) -> Result<Config, Di
             RawTalentProgramme::Student => TalentProgramme::Student,
             RawTalentProgramme::Engineer => TalentProgramme::Engineer,
         };
-        if raw.talent[..i].iter().any(|o| o.pair == t.pair && o.programme == t.programme) {
-            cx.error(format!("{key}.programme"), "this programme is already defined for the pair", Some("one entry per pair and programme".into()));
+        if raw.talent[..i]
+            .iter()
+            .any(|o| o.pair == t.pair && o.programme == t.programme)
+        {
+            cx.error(
+                format!("{key}.programme"),
+                "this programme is already defined for the pair",
+                Some("one entry per pair and programme".into()),
+            );
         }
         if t.regimes.is_empty() {
-            cx.error(format!("{key}.regimes"), "no regimes", Some("at least one regime with `from`".into()));
+            cx.error(
+                format!("{key}.regimes"),
+                "no regimes",
+                Some("at least one regime with `from`".into()),
+            );
         }
         let mut regimes = Vec::new();
         for (j, r) in t.regimes.iter().enumerate() {
             let rk = format!("{key}.regimes[{j}]");
             if let Some(from) = cx.quarter(&format!("{rk}.from"), &r.from, false) {
-                if regimes.last().is_some_and(|prev: &TalentRegime| prev.from >= from) {
-                    cx.error(format!("{rk}.from"), format!("{from} is not after the previous regime"), Some("regimes in date order".into()));
+                if regimes
+                    .last()
+                    .is_some_and(|prev: &TalentRegime| prev.from >= from)
+                {
+                    cx.error(
+                        format!("{rk}.from"),
+                        format!("{from} is not after the previous regime"),
+                        Some("regimes in date order".into()),
+                    );
                 }
                 regimes.push(TalentRegime {
                     from,
@@ -437,7 +646,12 @@ pub fn to_config(raw: &RawScenario, doc: &ResolvedDocument) -> Result<Config, Di
             }
         }
         if let Some(pair) = pair {
-            talent.push(TalentProgrammeConfig { pair, programme, regimes, initial_stock: t.initial_stock });
+            talent.push(TalentProgrammeConfig {
+                pair,
+                programme,
+                regimes,
+                initial_stock: t.initial_stock,
+            });
         }
     }
 
@@ -446,7 +660,11 @@ pub fn to_config(raw: &RawScenario, doc: &ResolvedDocument) -> Result<Config, Di
     for (i, s) in raw.shocks.iter().enumerate() {
         let key = format!("shocks[{i}]");
         if raw.shocks[..i].iter().any(|o| o.id == s.id) {
-            cx.error(format!("{key}.id"), format!("duplicate shock id '{}'", s.id), Some("unique ids".into()));
+            cx.error(
+                format!("{key}.id"),
+                format!("duplicate shock id '{}'", s.id),
+                Some("unique ids".into()),
+            );
         }
         let start_q = cx.quarter(&format!("{key}.start"), &s.start, true);
         let t = &s.target;
@@ -461,39 +679,82 @@ pub fn to_config(raw: &RawScenario, doc: &ResolvedDocument) -> Result<Config, Di
         };
         let allowed_targets = match kind {
             ShockKind::GeopoliticalCrisis | ShockKind::Scandal => "target = { pair = \"...\" }",
-            ShockKind::SupplyChainDisruption => "target = { country = \"...\" } or { pair = \"...\" } (hits the partner)",
+            ShockKind::SupplyChainDisruption => {
+                "target = { country = \"...\" } or { pair = \"...\" } (hits the partner)"
+            }
             ShockKind::AidCut => "target = { donor = \"...\" }",
-            ShockKind::AidSuspension => "target = { donor = \"...\" }, { donor = \"...\", recipient = \"...\" }, { pair = \"...\" } or { country = \"...\" }",
+            ShockKind::AidSuspension => {
+                "target = { donor = \"...\" }, { donor = \"...\", recipient = \"...\" }, { pair = \"...\" } or { country = \"...\" }"
+            }
             ShockKind::ExchangeRate => "target = { country = \"...\" }",
         };
         let target = match (&t.pair, &t.country, &t.donor, &t.recipient) {
-            (Some(p), None, None, None) => find_pair(&mut cx, &format!("{tk}.pair"), p).map(ShockTarget::Pair),
-            (None, Some(c), None, None) => find_country(&mut cx, &format!("{tk}.country"), c).map(ShockTarget::Country),
-            (None, None, Some(d), None) => cx.find(&format!("{tk}.donor"), d, &donor_codes, |s| s.as_str(), "donor").map(|d| ShockTarget::Donor(d as u16)),
+            (Some(p), None, None, None) => {
+                find_pair(&mut cx, &format!("{tk}.pair"), p).map(ShockTarget::Pair)
+            }
+            (None, Some(c), None, None) => {
+                find_country(&mut cx, &format!("{tk}.country"), c).map(ShockTarget::Country)
+            }
+            (None, None, Some(d), None) => cx
+                .find(
+                    &format!("{tk}.donor"),
+                    d,
+                    &donor_codes,
+                    |s| s.as_str(),
+                    "donor",
+                )
+                .map(|d| ShockTarget::Donor(d as u16)),
             (None, None, Some(d), Some(r)) => {
-                let d = cx.find(&format!("{tk}.donor"), d, &donor_codes, |s| s.as_str(), "donor");
+                let d = cx.find(
+                    &format!("{tk}.donor"),
+                    d,
+                    &donor_codes,
+                    |s| s.as_str(),
+                    "donor",
+                );
                 let r = find_country(&mut cx, &format!("{tk}.recipient"), r);
-                d.zip(r).map(|(d, r)| ShockTarget::DonorRecipient(d as u16, r))
+                d.zip(r)
+                    .map(|(d, r)| ShockTarget::DonorRecipient(d as u16, r))
             }
             _ => {
-                cx.error(tk.clone(), "a shock needs exactly one target", Some(allowed_targets.into()));
+                cx.error(
+                    tk.clone(),
+                    "a shock needs exactly one target",
+                    Some(allowed_targets.into()),
+                );
                 None
             }
         };
         let fits = match (kind, target) {
             (_, None) => true,
-            (ShockKind::GeopoliticalCrisis | ShockKind::Scandal, Some(ShockTarget::Pair(_))) => true,
-            (ShockKind::SupplyChainDisruption, Some(ShockTarget::Country(_) | ShockTarget::Pair(_))) => true,
+            (ShockKind::GeopoliticalCrisis | ShockKind::Scandal, Some(ShockTarget::Pair(_))) => {
+                true
+            }
+            (
+                ShockKind::SupplyChainDisruption,
+                Some(ShockTarget::Country(_) | ShockTarget::Pair(_)),
+            ) => true,
             (ShockKind::AidCut, Some(ShockTarget::Donor(_))) => true,
             (ShockKind::AidSuspension, Some(_)) => true,
             (ShockKind::ExchangeRate, Some(ShockTarget::Country(_))) => true,
             _ => false,
         };
         if !fits {
-            cx.error(tk.clone(), format!("this target does not fit a {:?} shock", s.kind).to_lowercase(), Some(allowed_targets.into()));
+            cx.error(
+                tk.clone(),
+                format!("this target does not fit a {:?} shock", s.kind).to_lowercase(),
+                Some(allowed_targets.into()),
+            );
         }
         if kind == ShockKind::AidCut && s.intensity >= 1.0 {
-            cx.error(format!("{key}.intensity"), format!("an aid cut of {} would cut more than the whole budget", s.intensity), Some("a share from 0 to 0.99".into()));
+            cx.error(
+                format!("{key}.intensity"),
+                format!(
+                    "an aid cut of {} would cut more than the whole budget",
+                    s.intensity
+                ),
+                Some("a share from 0 to 0.99".into()),
+            );
         }
         if let (Some(start_q), Some(target), true) = (start_q, target, fits) {
             shocks.push(ShockConfig {
@@ -518,24 +779,47 @@ pub fn to_config(raw: &RawScenario, doc: &ResolvedDocument) -> Result<Config, Di
         let pair = find_pair(&mut cx, &format!("{key}.pair"), &e.pair);
         let at = cx.quarter(&format!("{key}.at"), &e.at, true);
         if let (Some(pair), Some(at)) = (pair, at) {
-            events.push(GovEvent { pair, at, steps: e.steps, label: e.label.clone() });
+            events.push(GovEvent {
+                pair,
+                at,
+                steps: e.steps,
+                label: e.label.clone(),
+            });
         }
     }
 
     // Parameters that constrain each other.
     let sp = &raw.parameters.supply;
     if sp.suppliers_max as usize > MAX_SUPPLIERS || sp.suppliers_per_affiliate > sp.suppliers_max {
-        cx.error("parameters.supply.suppliers_max", format!("suppliers_per_affiliate {} and suppliers_max {}", sp.suppliers_per_affiliate, sp.suppliers_max), Some(format!("suppliers_per_affiliate ≤ suppliers_max ≤ {MAX_SUPPLIERS}")));
+        cx.error(
+            "parameters.supply.suppliers_max",
+            format!(
+                "suppliers_per_affiliate {} and suppliers_max {}",
+                sp.suppliers_per_affiliate, sp.suppliers_max
+            ),
+            Some(format!(
+                "suppliers_per_affiliate ≤ suppliers_max ≤ {MAX_SUPPLIERS}"
+            )),
+        );
     }
     if raw.parameters.aid.disbursement_rate_at_k1 < raw.parameters.aid.disbursement_rate_at_k0 {
-        cx.error("parameters.aid.disbursement_rate_at_k1", "disbursement is slower at full capacity than at none", Some("disbursement_rate_at_k1 ≥ disbursement_rate_at_k0".into()));
+        cx.error(
+            "parameters.aid.disbursement_rate_at_k1",
+            "disbursement is slower at full capacity than at none",
+            Some("disbursement_rate_at_k1 ≥ disbursement_rate_at_k0".into()),
+        );
     }
 
     // Resilience indicators.
     let mut resilience_columns = Vec::new();
     if raw.output.resilience_indicators.is_empty() {
         for p in &raw.pairs {
-            for name in ["fdi_stock_usd", "trade_usd_per_q", "active_partnerships", "pair_trust"] {
+            for name in [
+                "fdi_stock_usd",
+                "trade_usd_per_q",
+                "active_partnerships",
+                "pair_trust",
+            ] {
                 resilience_columns.push(indicators::column_name(name, &p.code));
             }
         }
@@ -545,7 +829,14 @@ pub fn to_config(raw: &RawScenario, doc: &ResolvedDocument) -> Result<Config, Di
         match indicators::lookup(col) {
             None => {
                 let names: Vec<&str> = indicators::CATALOGUE.iter().map(|s| s.name).collect();
-                cx.error(key, format!("unknown indicator '{col}'"), Some(format!("<indicator>.<scope> with indicator one of: {}", names.join(", "))));
+                cx.error(
+                    key,
+                    format!("unknown indicator '{col}'"),
+                    Some(format!(
+                        "<indicator>.<scope> with indicator one of: {}",
+                        names.join(", ")
+                    )),
+                );
             }
             Some((spec, scope)) => {
                 let scopes: Vec<&String> = match spec.scope {
@@ -553,7 +844,17 @@ pub fn to_config(raw: &RawScenario, doc: &ResolvedDocument) -> Result<Config, Di
                     indicators::Scope::Country => country_codes.iter().collect(),
                 };
                 if !scopes.iter().any(|s| s.as_str() == scope) {
-                    cx.error(key, format!("unknown scope '{scope}' for {}", spec.name), Some(scopes.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", ")));
+                    cx.error(
+                        key,
+                        format!("unknown scope '{scope}' for {}", spec.name),
+                        Some(
+                            scopes
+                                .iter()
+                                .map(|s| s.as_str())
+                                .collect::<Vec<_>>()
+                                .join(", "),
+                        ),
+                    );
                 } else {
                     resilience_columns.push(col.clone());
                 }
@@ -580,6 +881,7 @@ pub fn to_config(raw: &RawScenario, doc: &ResolvedDocument) -> Result<Config, Di
         shocks,
         events,
         resilience_columns,
+        resilience_window_q: raw.output.resilience_window_quarters,
     })
 }
 
@@ -601,6 +903,9 @@ mod tests {
     #[test]
     fn read_series_picks_the_series_and_country() {
         let text = "series,country_pair,year,value,unit,source\ngdp,VNM,2001,2.0,USD,x\ngdp,JPN,2001,9.0,USD,x\ngdp,VNM,2000,1.0,USD,\"a, b\"\n";
-        assert_eq!(read_series(text, "gdp", "VNM").unwrap(), vec![(2000, 1.0), (2001, 2.0)]);
+        assert_eq!(
+            read_series(text, "gdp", "VNM").unwrap(),
+            vec![(2000, 1.0), (2001, 2.0)]
+        );
     }
 }

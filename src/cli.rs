@@ -1,0 +1,521 @@
+//! The `kizuna` command: argument parsing and one function per subcommand. Exit codes: 0 ok,
+//! 2 bad usage or bad input, 1 anything else (including a broken model invariant).
+
+use crate::model::Config;
+use crate::observed;
+use crate::output::{self, Manifest, StagedDir};
+use crate::plot::{self, PlotOptions};
+use crate::runner;
+use crate::scenario::{self, LoadedScenario, builtin, diagnostics::Diagnostics, raw::RawScenario};
+use clap::{Parser, Subcommand};
+use indicatif::{ProgressBar, ProgressStyle};
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::Mutex;
+use std::time::Instant;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "kizuna",
+    version,
+    about = "Deterministic agent-based simulator of cross-cultural development partnerships"
+)]
+pub struct Cli {
+    /// No progress output on stderr.
+    #[arg(long, short, global = true)]
+    pub quiet: bool,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Run a scenario (default: the built-in Vietnam–Japan replay) and write tables and plots.
+    Run {
+        /// Scenario file, or the name of a built-in scenario (see `kizuna list`).
+        scenario: Option<String>,
+        /// Output directory [default: output/<scenario name>].
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Master seed (overrides run.seed).
+        #[arg(long)]
+        seed: Option<u64>,
+        /// Replications (overrides run.replications).
+        #[arg(long)]
+        replications: Option<u32>,
+        /// Worker threads [default: all cores].
+        #[arg(long)]
+        threads: Option<usize>,
+        /// Override a scenario value: --set parameters.trust.negativity_weight=2.5
+        #[arg(long = "set", value_name = "KEY.PATH=VALUE")]
+        sets: Vec<String>,
+        /// Skip the plots.
+        #[arg(long)]
+        no_plots: bool,
+    },
+    /// Validate scenario files and print a short summary of each.
+    Check {
+        #[arg(required = true)]
+        scenarios: Vec<String>,
+        #[arg(long = "set", value_name = "KEY.PATH=VALUE")]
+        sets: Vec<String>,
+    },
+    /// List the built-in scenarios.
+    List,
+    /// Redraw the plots of an output directory without rerunning.
+    Plot {
+        dir: PathBuf,
+        /// Time-series columns to fan-chart (e.g. fdi_stock_usd.VNM-JPN) [default: key indicators].
+        #[arg(long = "indicator")]
+        indicators: Vec<String>,
+    },
+    /// Compare a run's indicators with observed series and report per-series errors.
+    Fit {
+        /// Output directory of `kizuna run`.
+        dir: PathBuf,
+        /// Directory of CSV files in the shared/data format [default: the built-in copies].
+        #[arg(long)]
+        data: Option<PathBuf>,
+    },
+    /// Print the reference of every scenario key (Markdown).
+    Reference,
+}
+
+/// Errors mapped to exit codes.
+#[derive(Debug)]
+pub enum CliError {
+    /// Bad input or usage: exit 2.
+    Input(String),
+    /// Anything else: exit 1.
+    Failure(String),
+}
+
+impl From<Diagnostics> for CliError {
+    fn from(d: Diagnostics) -> Self {
+        CliError::Input(d.to_string())
+    }
+}
+
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let code = if e.use_stderr() { 2 } else { 0 };
+            let _ = e.print();
+            return ExitCode::from(code);
+        }
+    };
+    match run_cli(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(CliError::Input(msg)) => {
+            eprintln!("error: {}", msg.trim_end());
+            ExitCode::from(2)
+        }
+        Err(CliError::Failure(msg)) => {
+            eprintln!("error: {}", msg.trim_end());
+            ExitCode::from(1)
+        }
+    }
+}
+
+pub fn run_cli(cli: Cli) -> Result<(), CliError> {
+    let quiet = cli.quiet;
+    match cli.command {
+        Command::Run {
+            scenario,
+            out,
+            seed,
+            replications,
+            threads,
+            sets,
+            no_plots,
+        } => cmd_run(
+            scenario.as_deref(),
+            out,
+            seed,
+            replications,
+            threads,
+            &sets,
+            no_plots,
+            quiet,
+        ),
+        Command::Check { scenarios, sets } => cmd_check(&scenarios, &sets),
+        Command::List => {
+            for (name, text) in builtin::SCENARIOS {
+                println!(
+                    "{:<28} {}",
+                    name.trim_end_matches(".toml"),
+                    builtin::summary(text)
+                );
+            }
+            Ok(())
+        }
+        Command::Plot { dir, indicators } => cmd_plot(&dir, indicators),
+        Command::Fit { dir, data } => cmd_fit(&dir, data.as_deref()),
+        Command::Reference => {
+            print!("{}", scenario_reference());
+            Ok(())
+        }
+    }
+}
+
+/// The generated scenario key reference (committed as docs/SCENARIO_REFERENCE.md).
+pub fn scenario_reference() -> String {
+    scenario::reference::reference_markdown::<RawScenario>("Scenario file reference")
+}
+
+/// Progress on stderr: a bar on a terminal, plain lines otherwise, nothing when quiet.
+pub struct Progress {
+    bar: Option<ProgressBar>,
+    plain: bool,
+    last_line: Mutex<Instant>,
+    label: String,
+}
+
+impl Progress {
+    pub fn new(total: u64, label: &str, quiet: bool) -> Progress {
+        if quiet {
+            return Progress {
+                bar: None,
+                plain: false,
+                last_line: Mutex::new(Instant::now()),
+                label: label.into(),
+            };
+        }
+        if std::io::stderr().is_terminal() {
+            let bar = ProgressBar::new(total);
+            bar.set_style(
+                ProgressStyle::with_template("{msg} [{bar:30}] {pos}/{len} {per_sec} eta {eta}")
+                    .unwrap_or_else(|_| ProgressStyle::default_bar())
+                    .progress_chars("=> "),
+            );
+            bar.set_message(label.to_string());
+            Progress {
+                bar: Some(bar),
+                plain: false,
+                last_line: Mutex::new(Instant::now()),
+                label: label.into(),
+            }
+        } else {
+            Progress {
+                bar: None,
+                plain: true,
+                last_line: Mutex::new(Instant::now()),
+                label: label.into(),
+            }
+        }
+    }
+
+    pub fn update(&self, done: u64, total: u64) {
+        if let Some(bar) = &self.bar {
+            bar.set_position(done);
+        } else if self.plain {
+            let mut last = self.last_line.lock().unwrap_or_else(|e| e.into_inner());
+            if done == total || last.elapsed().as_secs_f64() >= 5.0 {
+                eprintln!("{}: {done}/{total}", self.label);
+                *last = Instant::now();
+            }
+        }
+    }
+
+    pub fn finish(&self) {
+        if let Some(bar) = &self.bar {
+            bar.finish_and_clear();
+        }
+    }
+}
+
+fn load_scenario(
+    spec: Option<&str>,
+    sets: &[String],
+    seed: Option<u64>,
+    replications: Option<u32>,
+) -> Result<LoadedScenario, CliError> {
+    let mut all_sets = sets.to_vec();
+    if let Some(seed) = seed {
+        all_sets.push(format!("run.seed={seed}"));
+    }
+    if let Some(r) = replications {
+        all_sets.push(format!("run.replications={r}"));
+    }
+    Ok(scenario::load(spec, &all_sets)?)
+}
+
+#[allow(clippy::too_many_arguments)]
+fn cmd_run(
+    spec: Option<&str>,
+    out: Option<PathBuf>,
+    seed: Option<u64>,
+    replications: Option<u32>,
+    threads: Option<usize>,
+    sets: &[String],
+    no_plots: bool,
+    quiet: bool,
+) -> Result<(), CliError> {
+    let started = Instant::now();
+    let loaded = load_scenario(spec, sets, seed, replications)?;
+    if threads == Some(0) {
+        return Err(CliError::Input("--threads must be at least 1".into()));
+    }
+    let threads = threads.unwrap_or_else(runner::default_threads);
+    let cfg = &loaded.config;
+    let reps = loaded.replications();
+    let target = out.unwrap_or_else(|| PathBuf::from("output").join(&cfg.name));
+    let progress = Progress::new(
+        reps as u64,
+        &format!("running {} ({} replications)", cfg.name, reps),
+        quiet,
+    );
+    let results = runner::run_replications(cfg, reps, threads, &|done, total| {
+        progress.update(done as u64, total as u64)
+    })
+    .map_err(|e| CliError::Failure(e.to_string()))?;
+    progress.finish();
+    let simulated = started.elapsed();
+
+    let staged = StagedDir::new(&target)
+        .map_err(|e| CliError::Failure(format!("cannot create {}: {e}", target.display())))?;
+    let io = |e: std::io::Error| {
+        CliError::Failure(format!(
+            "cannot write into {}: {e}",
+            staged_path(&target).display()
+        ))
+    };
+    staged
+        .write("timeseries.csv", output::timeseries_csv(cfg, &results))
+        .map_err(io)?;
+    staged
+        .write("summary.csv", output::summary_csv(cfg, &results))
+        .map_err(io)?;
+    staged
+        .write("resilience.csv", output::resilience_csv(cfg, &results))
+        .map_err(io)?;
+    staged
+        .write(
+            "resilience_paths.csv",
+            output::resilience_paths_csv(cfg, &results),
+        )
+        .map_err(io)?;
+    staged
+        .write("scenario.resolved.toml", loaded.doc.to_toml_string())
+        .map_err(io)?;
+    let manifest = manifest(&loaded, cfg, threads, &results);
+    staged.write("manifest.json", manifest + "\n").map_err(io)?;
+    let observations = observed::load(None).map_err(CliError::Failure)?;
+    let (rows, summaries) =
+        observed::fit(&output::series_by_replication(cfg, &results), &observations);
+    if !rows.is_empty() {
+        staged
+            .write("fit.csv", observed::fit_rows_csv(&rows))
+            .map_err(io)?;
+        staged
+            .write("fit_summary.csv", observed::fit_summary_csv(&summaries))
+            .map_err(io)?;
+    }
+    let mut plots = 0;
+    if !no_plots {
+        let written = plot::plot_run_dir(
+            &staged.staging,
+            &observed::overlay_points(&observations),
+            &PlotOptions::default(),
+        )
+        .map_err(|e| CliError::Failure(format!("plotting failed: {e}")))?;
+        plots = written.len();
+    }
+    let timing = serde_json::json!({
+        "simulate_seconds": simulated.as_secs_f64(),
+        "total_seconds": started.elapsed().as_secs_f64(),
+        "threads": threads,
+    });
+    staged
+        .write("timing.json", timing.to_string() + "\n")
+        .map_err(io)?;
+    let dir = staged.commit().map_err(|e| {
+        CliError::Failure(format!(
+            "cannot move results into {}: {e}",
+            target.display()
+        ))
+    })?;
+    if !quiet {
+        eprintln!(
+            "wrote {} ({} replications × {} quarters, {} shocks, {} plots) in {:.2} s",
+            dir.display(),
+            reps,
+            cfg.steps(),
+            cfg.shocks.len(),
+            plots,
+            started.elapsed().as_secs_f64()
+        );
+    }
+    Ok(())
+}
+
+fn staged_path(target: &Path) -> PathBuf {
+    target.to_path_buf()
+}
+
+fn manifest(
+    loaded: &LoadedScenario,
+    cfg: &Config,
+    threads: usize,
+    results: &[crate::model::ReplicationResult],
+) -> String {
+    let m = Manifest {
+        scenario: &cfg.name,
+        scenario_sha256: loaded.doc.sha256_hex(),
+        seed: cfg.seed,
+        replications: loaded.replications(),
+        kizuna_version: env!("CARGO_PKG_VERSION"),
+        threads,
+        horizon: format!("{}..{}", cfg.start, cfg.end),
+        shocks: cfg.shocks.iter().map(|s| s.id.as_str()).collect(),
+        columns: results.first().map_or(0, |r| r.series.columns.len()),
+        culture_proxies: cfg
+            .countries
+            .iter()
+            .filter(|c| c.culture_proxy)
+            .map(|c| c.code.as_str())
+            .collect(),
+    };
+    serde_json::to_string_pretty(&m).unwrap_or_default()
+}
+
+fn cmd_check(scenarios: &[String], sets: &[String]) -> Result<(), CliError> {
+    let mut failures = Vec::new();
+    for spec in scenarios {
+        match scenario::load(Some(spec), sets) {
+            Ok(s) => {
+                let c = &s.config;
+                let firms: u64 = c.firm_populations.iter().map(|f| f.count as u64).sum();
+                println!("{spec}: ok");
+                println!("  name         {}", c.name);
+                println!(
+                    "  horizon      {} to {} ({} quarters), seed {}, {} replications",
+                    c.start,
+                    c.end,
+                    c.steps(),
+                    c.seed,
+                    s.replications()
+                );
+                println!(
+                    "  entities     {} countries, {} pairs, {} donors, {} institutions, {} firms in {} populations, {} talent programmes",
+                    c.countries.len(),
+                    c.pairs.len(),
+                    c.donors.len(),
+                    c.institutions.len(),
+                    firms,
+                    c.firm_populations.len(),
+                    c.talent.len()
+                );
+                let progs: Vec<String> = c
+                    .programmes
+                    .iter()
+                    .map(|p| format!("{} ({:?}, dose {})", p.name, p.lever, p.dose))
+                    .collect();
+                println!(
+                    "  programmes   {}",
+                    if progs.is_empty() {
+                        "none".into()
+                    } else {
+                        progs.join(", ")
+                    }
+                );
+                let shocks: Vec<String> = c
+                    .shocks
+                    .iter()
+                    .map(|s| format!("{} ({} {})", s.id, output::kind_label(s.kind), s.start))
+                    .collect();
+                println!(
+                    "  shocks       {}",
+                    if shocks.is_empty() {
+                        "none".into()
+                    } else {
+                        shocks.join(", ")
+                    }
+                );
+                let proxies: Vec<&str> = c
+                    .countries
+                    .iter()
+                    .filter(|c| c.culture_proxy)
+                    .map(|c| c.code.as_str())
+                    .collect();
+                if !proxies.is_empty() {
+                    println!(
+                        "  proxies      Hofstede scores are proxies for: {}",
+                        proxies.join(", ")
+                    );
+                }
+            }
+            Err(d) => failures.push(d.to_string()),
+        }
+    }
+    if failures.is_empty() {
+        Ok(())
+    } else {
+        Err(CliError::Input(failures.join("\n")))
+    }
+}
+
+fn cmd_plot(dir: &Path, indicators: Vec<String>) -> Result<(), CliError> {
+    if !dir.join("timeseries.csv").exists() {
+        if dir.join("points.csv").exists() {
+            let written = plot::plot_sweep_dir(
+                dir,
+                &PlotOptions {
+                    indicators,
+                    ..PlotOptions::default()
+                },
+            )
+            .map_err(|e| CliError::Input(e.to_string()))?;
+            println!(
+                "wrote {} plots into {}",
+                written.len(),
+                dir.join("plots").display()
+            );
+            return Ok(());
+        }
+        return Err(CliError::Input(format!(
+            "{}: no timeseries.csv (run output) or points.csv (sweep output) here",
+            dir.display()
+        )));
+    }
+    let observations = observed::load(None).map_err(CliError::Failure)?;
+    let written = plot::plot_run_dir(
+        dir,
+        &observed::overlay_points(&observations),
+        &PlotOptions {
+            indicators,
+            ..PlotOptions::default()
+        },
+    )
+    .map_err(|e| CliError::Input(e.to_string()))?;
+    println!(
+        "wrote {} plots into {}",
+        written.len(),
+        dir.join("plots").display()
+    );
+    Ok(())
+}
+
+fn cmd_fit(dir: &Path, data: Option<&Path>) -> Result<(), CliError> {
+    let series = output::read_timeseries(&dir.join("timeseries.csv")).map_err(CliError::Input)?;
+    let observations = observed::load(data).map_err(CliError::Input)?;
+    let (rows, summaries) = observed::fit(&series, &observations);
+    if rows.is_empty() {
+        return Err(CliError::Input(format!(
+            "no observed series matches a column of {}",
+            dir.join("timeseries.csv").display()
+        )));
+    }
+    std::fs::write(dir.join("fit.csv"), observed::fit_rows_csv(&rows))
+        .map_err(|e| CliError::Failure(e.to_string()))?;
+    std::fs::write(
+        dir.join("fit_summary.csv"),
+        observed::fit_summary_csv(&summaries),
+    )
+    .map_err(|e| CliError::Failure(e.to_string()))?;
+    print!("{}", observed::fit_table(&summaries));
+    println!("per-year values: {}", dir.join("fit.csv").display());
+    Ok(())
+}
