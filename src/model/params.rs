@@ -78,7 +78,7 @@ params_struct! {
     OutcomeParams {
         /// β₀: intercept of the success logit [logit].
         #[schemars(range(min = -5.0, max = 8.0))]
-        intercept: f64 = 2.4,
+        intercept: f64 = 1.5,
         /// β_T: weight of trust above ½ [logit per trust unit].
         #[schemars(range(min = 0.0, max = 10.0))]
         trust_weight: f64 = 2.0,
@@ -142,9 +142,9 @@ params_struct! {
 params_struct! {
     /// SM4 partnership termination hazard (H1).
     HazardParams {
-        /// h₀: baseline termination hazard [per quarter].
+        /// h₀: baseline termination hazard; calibrated with pattern P2 (≈1/3 of new cross-border partnerships fail within 7 years) [per quarter].
         #[schemars(range(min = 0.0, max = 0.5))]
-        base_per_q: f64 = 0.015,
+        base_per_q: f64 = 0.010,
         /// γ_F: friction loading [per friction unit].
         #[schemars(range(min = 0.0, max = 10.0))]
         friction_loading: f64 = 3.0,
@@ -353,6 +353,10 @@ params_struct! {
         /// θ_T^X: trust semi-elasticity of arm's-length trade [per trust unit].
         #[schemars(range(min = 0.0, max = 5.0))]
         trade_trust_weight: f64 = 1.0,
+        /// Share of the gap between customers' orders and capacity that a domestic supplier adds to
+        /// its capital per quarter (suppliers grow with their customers) [per quarter].
+        #[schemars(range(min = 0.0, max = 1.0))]
+        capacity_expansion_per_q: f64 = 0.25,
         /// Share of domestic supplier sales that go to domestic final demand [share].
         #[schemars(range(min = 0.0, max = 1.0))]
         domestic_final_demand_share: f64 = 0.5,

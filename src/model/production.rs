@@ -1,6 +1,7 @@
 //! SM10 production, supply chain and trade (N1).
 //!
-//! Capacity `c_f = K_f · ocr · A_f · (1 − loss_f)`, where a supply-chain shock of level ℓ hits a
+//! Capacity `c_f = K_f · ocr · A_f · (1 − loss_f)`; domestic firms add capital for a share
+//! `capacity_expansion_per_q` of the orders they cannot meet, where a supply-chain shock of level ℓ hits a
 //! fixed share of the country's firms (each firm's exposure is drawn once per shock from its own
 //! stream). Domestic firms produce `x = min(c, D)`, with demand D = their final demand plus the
 //! local input orders of their affiliate customers (lagged one quarter: Jacobi, no order effects)
@@ -114,14 +115,16 @@ impl World {
             let cap = self.firms.capacity[f];
             let out = match self.firms.kind[f] {
                 FirmKind::Domestic => {
-                    let demand = self.firms.normal_capacity[f] * sp.domestic_final_demand_share
+                    let unit = sp.output_capital_ratio_per_q * self.firms.ln_productivity[f].exp();
+                    let demand = self.firms.base_capital_usd[f] * unit * sp.domestic_final_demand_share
                         + self.scratch.demand[f];
                     let x = cap.min(demand);
-                    self.firms.fill_rate[f] = if demand > 0.0 {
-                        (cap / demand).min(1.0)
-                    } else {
-                        1.0
-                    };
+                    self.firms.fill_rate[f] = if demand > 0.0 { (cap / demand).min(1.0) } else { 1.0 };
+                    // Suppliers grow with their customers (not while a shock holds capacity down).
+                    let normal = self.firms.normal_capacity[f];
+                    if demand > normal {
+                        self.firms.capital_usd[f] += sp.capacity_expansion_per_q * (demand - normal) / unit;
+                    }
                     x
                 }
                 FirmKind::Investor => cap,

@@ -71,6 +71,7 @@ impl World {
         match name {
             "aid_gni_ratio" => s.aid_gni,
             "oda_net_received_usd_per_q" => s.oda_net_q,
+            "oda_gross_received_usd_per_q" => s.oda_gross_q,
             "donor_hhi" => s.donor_hhi,
             "aid_volatility" => s.aid_volatility,
             "capacity_k" => s.capacity_k,

@@ -71,6 +71,17 @@ impl<'a> Simulation<'a> {
         ))
     }
 
+    /// Runs to the end and returns the final world too (for analyses of entity histories).
+    pub fn run_keeping_world(mut self) -> Result<(Series, World), InvariantViolation> {
+        let columns = columns(self.cfg);
+        let steps = self.cfg.steps() as usize;
+        let mut values = Vec::with_capacity(steps * columns.len());
+        for step in 0..steps {
+            self.advance(step, &columns, &mut values)?;
+        }
+        Ok((Series { columns, steps, values }, self.world))
+    }
+
     /// Continues from a world saved before step `from` up to (not including) step `until`, with
     /// `prefix` the rows of the steps before `from`.
     pub fn resume(

@@ -53,6 +53,8 @@ pub struct Firms {
     pub parent: Vec<u32>,
     pub active: Vec<bool>,
     pub capital_usd: Vec<f64>,
+    /// Capital at entry: domestic final demand scales with it, not with capacity added for customers.
+    pub base_capital_usd: Vec<f64>,
     pub ln_productivity: Vec<f64>,
     pub human_capital: Vec<f64>,
     pub bilingual_share: Vec<f64>,
@@ -564,6 +566,7 @@ impl Firms {
             parent: Vec::with_capacity(n),
             active: Vec::with_capacity(n),
             capital_usd: Vec::with_capacity(n),
+            base_capital_usd: Vec::with_capacity(n),
             ln_productivity: Vec::with_capacity(n),
             human_capital: Vec::with_capacity(n),
             bilingual_share: Vec::with_capacity(n),
@@ -605,6 +608,7 @@ impl Firms {
         self.parent.push(f.parent);
         self.active.push(true);
         self.capital_usd.push(f.capital_usd);
+        self.base_capital_usd.push(f.capital_usd);
         self.ln_productivity.push(f.ln_productivity);
         self.human_capital.push(f.human_capital);
         self.bilingual_share.push(f.bilingual_share);
