@@ -248,6 +248,14 @@ pub const CATALOGUE: &[IndicatorSpec] = &[
         "Net ODA received from all donors, annualised, over GNI."
     ),
     spec!(
+        "oda_gross_received_usd_per_q",
+        Country,
+        "USD per quarter",
+        "Gross ODA received",
+        FlowPerQuarter,
+        "Gross ODA disbursed to the country by all donors."
+    ),
+    spec!(
         "oda_net_received_usd_per_q",
         Country,
         "USD per quarter",
