@@ -78,13 +78,13 @@ params_struct! {
     OutcomeParams {
         /// β₀: intercept of the success logit [logit].
         #[schemars(range(min = -5.0, max = 8.0))]
-        intercept: f64 = 1.5,
+        intercept: f64 = 0.9,
         /// β_T: weight of trust above ½ [logit per trust unit].
         #[schemars(range(min = 0.0, max = 10.0))]
         trust_weight: f64 = 2.0,
         /// β_F: weight of scalar friction [logit per friction unit].
         #[schemars(range(min = 0.0, max = 20.0))]
-        friction_weight: f64 = 4.0,
+        friction_weight: f64 = 2.0,
         /// β_C: weight of capability complementarity [logit].
         #[schemars(range(min = 0.0, max = 5.0))]
         complementarity_weight: f64 = 1.0,

@@ -6,7 +6,9 @@
 //! stream). Domestic firms produce `x = min(c, D)`, with demand D = their final demand plus the
 //! local input orders of their affiliate customers (lagged one quarter: Jacobi, no order effects)
 //! and deliver the share `fill = min(1, c/D)` of every order. Affiliates need local inputs (from
-//! their suppliers' fill rates last quarter) and home inputs (the parent's capacity share now);
+//! their suppliers' fill rates last quarter, `(1 − specificity)·mean + specificity·min_type`:
+//! suppliers beyond k_s are redundant sources of the k_s input types, and specific inputs cannot
+//! be replaced by another type's supplier) and home inputs (the parent's capacity share now);
 //! the scarcer one binds, inventories (in quarters of input) cover the gap and refill at r_I:
 //! `x = c · min(1, min(local, home) + inventory used)`. Investors produce at capacity at home.
 //! A failed supplier (fill < θ_fail) is replaced with probability `σ_sub (1 − specificity)(1 + div)`
@@ -20,6 +22,9 @@ use super::config::{Config, FirmKind, ShockKind, ShockTarget};
 use super::rng::{Draws, EntityKind, Purpose};
 use super::trust::Evidence;
 use super::world::{NONE_U16, NONE_U32, PartnershipInit, PartnershipMode, World, stable_hash32};
+
+/// Largest input shortfall (share) at which an affiliate still rebuilds its inventory.
+const REFILL_TOLERANCE: f64 = 0.05;
 
 impl World {
     pub fn production(&mut self, cfg: &Config) {
@@ -116,14 +121,20 @@ impl World {
             let out = match self.firms.kind[f] {
                 FirmKind::Domestic => {
                     let unit = sp.output_capital_ratio_per_q * self.firms.ln_productivity[f].exp();
-                    let demand = self.firms.base_capital_usd[f] * unit * sp.domestic_final_demand_share
-                        + self.scratch.demand[f];
+                    let demand =
+                        self.firms.base_capital_usd[f] * unit * sp.domestic_final_demand_share
+                            + self.scratch.demand[f];
                     let x = cap.min(demand);
-                    self.firms.fill_rate[f] = if demand > 0.0 { (cap / demand).min(1.0) } else { 1.0 };
+                    self.firms.fill_rate[f] = if demand > 0.0 {
+                        (cap / demand).min(1.0)
+                    } else {
+                        1.0
+                    };
                     // Suppliers grow with their customers (not while a shock holds capacity down).
                     let normal = self.firms.normal_capacity[f];
                     if demand > normal {
-                        self.firms.capital_usd[f] += sp.capacity_expansion_per_q * (demand - normal) / unit;
+                        self.firms.capital_usd[f] +=
+                            sp.capacity_expansion_per_q * (demand - normal) / unit;
                     }
                     x
                 }
@@ -134,11 +145,28 @@ impl World {
                     let local = if k == 0 {
                         0.8
                     } else {
-                        self.firms.suppliers[f][..k]
+                        // Suppliers in slot i deliver input type i mod k_s (more suppliers than
+                        // input types are redundant sources). Specific inputs cannot come from
+                        // another type's supplier, so the scarcest type binds for that share.
+                        let types = k.min(sp.suppliers_per_affiliate.max(1) as usize);
+                        let fills = &self.firms.suppliers[f][..k];
+                        let mean = fills
                             .iter()
                             .map(|&s| self.firms.fill_rate[s as usize])
                             .sum::<f64>()
-                            / k as f64
+                            / k as f64;
+                        let mut scarcest: f64 = 1.0;
+                        for t in 0..types {
+                            let (sum, n) = fills
+                                .iter()
+                                .skip(t)
+                                .step_by(types)
+                                .fold((0.0, 0usize), |(a, n), &s| {
+                                    (a + self.firms.fill_rate[s as usize], n + 1)
+                                });
+                            scarcest = scarcest.min(sum / n as f64);
+                        }
+                        (1.0 - sp.specificity) * mean + sp.specificity * scarcest
                     };
                     let parent = self.firms.parent[f] as usize;
                     let home =
@@ -147,7 +175,8 @@ impl World {
                     let shortfall = 1.0 - supplied;
                     let used = shortfall.min(self.firms.inventory_q[f]);
                     self.firms.inventory_q[f] -= used;
-                    if shortfall <= 0.0 {
+                    // Safety stock is rebuilt while supply is (nearly) normal.
+                    if shortfall <= REFILL_TOLERANCE {
                         self.firms.inventory_q[f] += sp.inventory_refill
                             * (sp.inventory_target_q - self.firms.inventory_q[f]).max(0.0);
                     }

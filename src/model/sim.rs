@@ -79,7 +79,14 @@ impl<'a> Simulation<'a> {
         for step in 0..steps {
             self.advance(step, &columns, &mut values)?;
         }
-        Ok((Series { columns, steps, values }, self.world))
+        Ok((
+            Series {
+                columns,
+                steps,
+                values,
+            },
+            self.world,
+        ))
     }
 
     /// Continues from a world saved before step `from` up to (not including) step `until`, with

@@ -94,7 +94,13 @@ pub fn from_document(doc: ResolvedDocument) -> Result<LoadedScenario, Diagnostic
 /// `extends` is resolved among the built-in scenarios and relative to the current directory.
 pub fn from_text(label: &str, text: &str, sets: &[String]) -> Result<LoadedScenario, Diagnostics> {
     let builtin_lookup = |name: &str| builtin::scenario(name);
-    let mut doc = resolve_source(SourceFile { path: PathBuf::from(label), text: text.to_string() }, &builtin_lookup)?;
+    let mut doc = resolve_source(
+        SourceFile {
+            path: PathBuf::from(label),
+            text: text.to_string(),
+        },
+        &builtin_lookup,
+    )?;
     for set in sets {
         doc.apply_set(set)?;
     }

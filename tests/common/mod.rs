@@ -68,6 +68,8 @@ output_capital_ratio_per_q = 0.1
 
 /// Values of one column of a series.
 pub fn column(series: &Series, name: &str) -> Vec<f64> {
-    let i = series.column_index(name).unwrap_or_else(|| panic!("no column {name}"));
+    let i = series
+        .column_index(name)
+        .unwrap_or_else(|| panic!("no column {name}"));
     series.column(i)
 }
