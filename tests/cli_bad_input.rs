@@ -15,7 +15,10 @@ fn assert_rejected(fixture_name: &str, expected: &[&str]) -> String {
     let path = fixture(&format!("bad/{fixture_name}"));
     assert!(path.exists(), "missing fixture {}", path.display());
     let file = path.display().to_string();
-    let expected: Vec<String> = expected.iter().map(|e| e.replace("{file}", &file)).collect();
+    let expected: Vec<String> = expected
+        .iter()
+        .map(|e| e.replace("{file}", &file))
+        .collect();
 
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("out");
@@ -85,7 +88,9 @@ fn wrong_type_names_expected_and_found_type() {
 fn value_out_of_range_names_the_allowed_range() {
     assert_rejected(
         "out_of_range.toml",
-        &["{file}:6:13: countries[1].culture.pdi: value 140 is out of range; allowed: 0.0 to 120.0"],
+        &[
+            "{file}:6:13: countries[1].culture.pdi: value 140 is out of range; allowed: 0.0 to 120.0",
+        ],
     );
 }
 
@@ -111,10 +116,7 @@ fn shock_on_unknown_country_lists_the_known_countries() {
 fn circular_extends_lists_the_chain() {
     let a = fixture("bad/circular_a.toml").display().to_string();
     let b = fixture("bad/circular_b.toml").display().to_string();
-    let stderr = assert_rejected(
-        "circular_a.toml",
-        &["{file}", "circular extends:"],
-    );
+    let stderr = assert_rejected("circular_a.toml", &["{file}", "circular extends:"]);
     let chain = format!("{a} -> {b} -> {a}");
     assert!(stderr.contains(&chain), "chain {chain:?} not in:\n{stderr}");
     // Located at the `extends` key that closes the cycle (line 3 of circular_b.toml).
@@ -187,7 +189,11 @@ fn several_reference_and_date_errors_are_reported_at_once() {
             "{file}:18:1: programmes[2].pair: unknown pair 'VNM-KOR'",
         ],
     );
-    assert_eq!(diagnostic_lines(&stderr), 3, "one line per error:\n{stderr}");
+    assert_eq!(
+        diagnostic_lines(&stderr),
+        3,
+        "one line per error:\n{stderr}"
+    );
 }
 
 #[test]
@@ -200,7 +206,11 @@ fn several_schema_errors_are_reported_at_once() {
             "{file}:13:1: horizon.ende: unknown key 'ende'; did you mean 'end'?",
         ],
     );
-    assert_eq!(diagnostic_lines(&stderr), 3, "one line per error:\n{stderr}");
+    assert_eq!(
+        diagnostic_lines(&stderr),
+        3,
+        "one line per error:\n{stderr}"
+    );
 }
 
 #[test]
@@ -343,7 +353,11 @@ fn set_horizon_end_before_the_builtin_shocks_reports_every_late_date() {
             "events[5].at: 2023Q4 is outside the horizon",
         ],
     );
-    assert_eq!(diagnostic_lines(&stderr), 5 + 6, "5 shocks + 6 events:\n{stderr}");
+    assert_eq!(
+        diagnostic_lines(&stderr),
+        5 + 6,
+        "5 shocks + 6 events:\n{stderr}"
+    );
 }
 
 #[test]
@@ -380,7 +394,16 @@ fn unknown_subcommand_exits_2() {
 #[test]
 fn zero_threads_exits_2_without_output() {
     let tmp = tempfile::tempdir().unwrap();
-    let mut args = vec!["run", "--threads", "0", "--replications", "1", "--no-plots", "--out", "out"];
+    let mut args = vec![
+        "run",
+        "--threads",
+        "0",
+        "--replications",
+        "1",
+        "--no-plots",
+        "--out",
+        "out",
+    ];
     args.extend(SHORT);
     kizuna_in(Some(tmp.path()), &args)
         .expect_code(2)
@@ -406,9 +429,15 @@ fn zero_replications_exits_2() {
 #[test]
 fn check_without_a_file_and_bad_option_values_exit_2() {
     kizuna(["check"]).expect_code(2).expect_no_panic();
-    kizuna(["run", "--seed", "-1"]).expect_code(2).expect_no_panic();
-    kizuna(["run", "--threads", "many"]).expect_code(2).expect_no_panic();
-    kizuna(["run", "--replications"]).expect_code(2).expect_no_panic();
+    kizuna(["run", "--seed", "-1"])
+        .expect_code(2)
+        .expect_no_panic();
+    kizuna(["run", "--threads", "many"])
+        .expect_code(2)
+        .expect_no_panic();
+    kizuna(["run", "--replications"])
+        .expect_code(2)
+        .expect_no_panic();
 }
 
 #[test]

@@ -42,14 +42,25 @@ fn three_reps_two_threads() -> &'static Path {
         let base = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("cli_determinism");
         let _ = fs::remove_dir_all(&base);
         fs::create_dir_all(&base).unwrap();
-        run_default(&base, "threads2", &["--replications", "3", "--threads", "2"])
+        run_default(
+            &base,
+            "threads2",
+            &["--replications", "3", "--threads", "2"],
+        )
     })
 }
 
 fn assert_same_bytes(a: &Path, b: &Path, file: &str) {
-    let (x, y) = (fs::read(a.join(file)).unwrap(), fs::read(b.join(file)).unwrap());
+    let (x, y) = (
+        fs::read(a.join(file)).unwrap(),
+        fs::read(b.join(file)).unwrap(),
+    );
     if x != y {
-        let first = x.iter().zip(&y).position(|(p, q)| p != q).unwrap_or(x.len().min(y.len()));
+        let first = x
+            .iter()
+            .zip(&y)
+            .position(|(p, q)| p != q)
+            .unwrap_or(x.len().min(y.len()));
         let line = x[..first].iter().filter(|&&c| c == b'\n').count() + 1;
         panic!(
             "{file} differs between {} and {} (first difference at byte {first}, line {line})",
@@ -62,7 +73,11 @@ fn assert_same_bytes(a: &Path, b: &Path, file: &str) {
 #[test]
 fn one_and_two_threads_give_byte_identical_results() {
     let tmp = tempfile::tempdir().unwrap();
-    let one = run_default(tmp.path(), "threads1", &["--replications", "3", "--threads", "1"]);
+    let one = run_default(
+        tmp.path(),
+        "threads1",
+        &["--replications", "3", "--threads", "1"],
+    );
     let two = three_reps_two_threads();
     for f in RESULT_FILES {
         assert_same_bytes(&one, two, f);
@@ -74,7 +89,11 @@ fn one_and_two_threads_give_byte_identical_results() {
         m.as_object_mut().unwrap().remove("threads");
         m
     };
-    assert_eq!(strip(m1), strip(m2), "manifest.json differs beyond `threads`");
+    assert_eq!(
+        strip(m1),
+        strip(m2),
+        "manifest.json differs beyond `threads`"
+    );
     // And textually: only the threads line differs.
     let t1 = fs::read_to_string(one.join("manifest.json")).unwrap();
     let t2 = fs::read_to_string(two.join("manifest.json")).unwrap();
@@ -95,7 +114,11 @@ fn one_and_two_threads_give_byte_identical_results() {
 #[test]
 fn same_seed_twice_gives_identical_files() {
     let tmp = tempfile::tempdir().unwrap();
-    let again = run_default(tmp.path(), "again", &["--replications", "3", "--threads", "2"]);
+    let again = run_default(
+        tmp.path(),
+        "again",
+        &["--replications", "3", "--threads", "2"],
+    );
     let first = three_reps_two_threads();
     let mut files = entries(first);
     files.retain(|f| f != "timing.json");
@@ -138,7 +161,11 @@ fn different_seed_gives_a_different_timeseries() {
 #[test]
 fn replication_zero_does_not_depend_on_the_replication_count() {
     let tmp = tempfile::tempdir().unwrap();
-    let single = run_default(tmp.path(), "single", &["--replications", "1", "--threads", "1"]);
+    let single = run_default(
+        tmp.path(),
+        "single",
+        &["--replications", "1", "--threads", "1"],
+    );
     let rep0 = |dir: &Path| -> String {
         fs::read_to_string(dir.join("timeseries.csv"))
             .unwrap()
@@ -149,5 +176,8 @@ fn replication_zero_does_not_depend_on_the_replication_count() {
     };
     let (a, b) = (rep0(&single), rep0(three_reps_two_threads()));
     assert!(!a.is_empty());
-    assert!(a == b, "replication 0 differs between a 1-replication and a 3-replication run");
+    assert!(
+        a == b,
+        "replication 0 differs between a 1-replication and a 3-replication run"
+    );
 }

@@ -10,7 +10,10 @@ use std::path::Path;
 use support::*;
 
 fn pngs(dir: &Path) -> Vec<String> {
-    entries(dir).into_iter().filter(|f| f.ends_with(".png")).collect()
+    entries(dir)
+        .into_iter()
+        .filter(|f| f.ends_with(".png"))
+        .collect()
 }
 
 /// Decodes `path` and checks its size and that it is not a blank canvas.
@@ -27,7 +30,12 @@ fn assert_good_png(path: &Path) {
         "{} is (nearly) blank: {drawn} pixels differ from the background",
         path.display()
     );
-    assert!(colours.len() >= 3, "{} has only {} colours", path.display(), colours.len());
+    assert!(
+        colours.len() >= 3,
+        "{} has only {} colours",
+        path.display(),
+        colours.len()
+    );
 }
 
 #[test]
@@ -56,21 +64,37 @@ fn run_with_plots_then_redraw_with_plot_command() {
         assert_good_png(&plots.join(f));
     }
     // A fan chart of the FDI stock, and shock plots for every shock of the manifest.
-    assert!(files.contains(&"fan_fdi_stock_usd_vnm-jpn.png".to_string()), "{files:?}");
+    assert!(
+        files.contains(&"fan_fdi_stock_usd_vnm-jpn.png".to_string()),
+        "{files:?}"
+    );
     for shock in manifest(&out)["shocks"].as_array().unwrap() {
         let prefix = format!("shock_{}_", shock.as_str().unwrap());
-        assert!(files.iter().any(|f| f.starts_with(&prefix)), "no {prefix}*.png in {files:?}");
+        assert!(
+            files.iter().any(|f| f.starts_with(&prefix)),
+            "no {prefix}*.png in {files:?}"
+        );
     }
 
     // `kizuna plot DIR` redraws the same files, byte for byte.
-    let before: Vec<Vec<u8>> = files.iter().map(|f| fs::read(plots.join(f)).unwrap()).collect();
+    let before: Vec<Vec<u8>> = files
+        .iter()
+        .map(|f| fs::read(plots.join(f)).unwrap())
+        .collect();
     fs::remove_dir_all(&plots).unwrap();
     let p = kizuna(["plot".as_ref(), out.as_os_str()]);
     p.expect_code(0).expect_no_panic();
-    assert!(p.stdout.contains(&format!("wrote {n} plots into")), "{}", p.stdout);
+    assert!(
+        p.stdout.contains(&format!("wrote {n} plots into")),
+        "{}",
+        p.stdout
+    );
     assert_eq!(pngs(&plots), files, "redraw made a different set of plots");
     for (f, old) in files.iter().zip(&before) {
-        assert!(&fs::read(plots.join(f)).unwrap() == old, "{f} differs when redrawn");
+        assert!(
+            &fs::read(plots.join(f)).unwrap() == old,
+            "{f} differs when redrawn"
+        );
     }
 
     // One named indicator; an unknown one is bad input.
@@ -103,7 +127,10 @@ fn plot_of_a_missing_directory_exits_2() {
     kizuna(["plot".as_ref(), tmp.path().as_os_str()])
         .expect_code(2)
         .expect_no_panic();
-    assert!(entries(tmp.path()).is_empty(), "plot wrote into an empty dir");
+    assert!(
+        entries(tmp.path()).is_empty(),
+        "plot wrote into an empty dir"
+    );
 }
 
 #[test]

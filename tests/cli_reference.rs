@@ -10,7 +10,11 @@ use support::*;
 fn committed_scenario_reference_matches_kizuna_reference() {
     let r = kizuna(["reference"]);
     r.expect_code(0).expect_no_panic();
-    assert!(r.stderr.is_empty(), "reference printed on stderr:\n{}", r.stderr);
+    assert!(
+        r.stderr.is_empty(),
+        "reference printed on stderr:\n{}",
+        r.stderr
+    );
     let path = repo_root().join("docs/SCENARIO_REFERENCE.md");
     let committed = std::fs::read_to_string(&path)
         .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));

@@ -71,7 +71,12 @@ fn default_full_run() -> &'static Path {
 }
 
 /// Checks a run directory against docs/OUTPUTS.md; returns the number of quarters.
-fn assert_run_dir_as_documented(dir: &Path, scenario: &str, replications: usize, plots: bool) -> usize {
+fn assert_run_dir_as_documented(
+    dir: &Path,
+    scenario: &str,
+    replications: usize,
+    plots: bool,
+) -> usize {
     for f in documented_run_files() {
         if f.starts_with("plots/") {
             assert_eq!(
@@ -94,14 +99,23 @@ fn assert_run_dir_as_documented(dir: &Path, scenario: &str, replications: usize,
     assert!(m["threads"].as_u64().unwrap_or(0) >= 1, "{m}");
     let sha = m["scenario_sha256"].as_str().unwrap_or_default();
     assert!(
-        sha.len() == 64 && sha.bytes().all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase()),
+        sha.len() == 64
+            && sha
+                .bytes()
+                .all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase()),
         "scenario_sha256: {sha:?}"
     );
     {
         use sha2::{Digest, Sha256};
         let resolved = fs::read(dir.join("scenario.resolved.toml")).unwrap();
-        let hex: String = Sha256::digest(&resolved).iter().map(|b| format!("{b:02x}")).collect();
-        assert_eq!(sha, hex, "scenario_sha256 is the hash of scenario.resolved.toml");
+        let hex: String = Sha256::digest(&resolved)
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        assert_eq!(
+            sha, hex,
+            "scenario_sha256 is the hash of scenario.resolved.toml"
+        );
     }
     let steps = steps_of_horizon(m["horizon"].as_str().expect("manifest horizon"));
     let start_year: i64 = m["horizon"].as_str().unwrap()[..4].parse().unwrap();
@@ -121,7 +135,9 @@ fn assert_run_dir_as_documented(dir: &Path, scenario: &str, replications: usize,
     assert!(header.len() > 4, "no indicator columns");
     assert_eq!(m["columns"], (header.len() - 4) as u64, "manifest columns");
     for c in &header[4..] {
-        let (ind, scope) = c.split_once('.').unwrap_or_else(|| panic!("column {c:?} is not <indicator>.<scope>"));
+        let (ind, scope) = c
+            .split_once('.')
+            .unwrap_or_else(|| panic!("column {c:?} is not <indicator>.<scope>"));
         assert!(!ind.is_empty() && !scope.is_empty(), "column {c:?}");
     }
     let rows: Vec<&str> = lines.collect();
@@ -133,12 +149,19 @@ fn assert_run_dir_as_documented(dir: &Path, scenario: &str, replications: usize,
         let q = start_year * 4 + start_q - 1 + step as i64;
         assert_eq!(
             cells[..4],
-            [rep.to_string(), step.to_string(), (q / 4).to_string(), (q % 4 + 1).to_string()],
+            [
+                rep.to_string(),
+                step.to_string(),
+                (q / 4).to_string(),
+                (q % 4 + 1).to_string()
+            ],
             "row {} of timeseries.csv",
             i + 2
         );
         for v in &cells[4..] {
-            let x: f64 = v.parse().unwrap_or_else(|_| panic!("row {}: {v:?} is not a number", i + 2));
+            let x: f64 = v
+                .parse()
+                .unwrap_or_else(|_| panic!("row {}: {v:?} is not a number", i + 2));
             assert!(x.is_finite(), "row {}: {v}", i + 2);
         }
     }
@@ -148,10 +171,16 @@ fn assert_run_dir_as_documented(dir: &Path, scenario: &str, replications: usize,
     let sh = summary.lines().next().unwrap();
     assert!(sh.starts_with("replication,final."), "{sh}");
     for c in &header[4..] {
-        assert!(sh.contains(&format!(",final.{c},")) || sh.ends_with(&format!(",final.{c}")), "summary lacks final.{c}");
+        assert!(
+            sh.contains(&format!(",final.{c},")) || sh.ends_with(&format!(",final.{c}")),
+            "summary lacks final.{c}"
+        );
     }
     for s in &shocks {
-        assert!(sh.contains(&format!(",{s}.")), "summary lacks metrics of shock {s}");
+        assert!(
+            sh.contains(&format!(",{s}.")),
+            "summary lacks metrics of shock {s}"
+        );
     }
     assert_eq!(summary.lines().count(), 1 + replications);
 
@@ -169,7 +198,9 @@ fn assert_run_dir_as_documented(dir: &Path, scenario: &str, replications: usize,
     let res = fs::read_to_string(dir.join("resilience.csv")).unwrap();
     for s in &shocks {
         assert!(
-            res.lines().skip(1).any(|l| l.split(',').nth(1) == Some(s.as_str())),
+            res.lines()
+                .skip(1)
+                .any(|l| l.split(',').nth(1) == Some(s.as_str())),
             "resilience.csv has no row for shock {s}"
         );
     }
@@ -192,7 +223,10 @@ fn list_prints_the_builtins_including_vietnam_japan() {
     // Every built-in is also a scenarios/*.toml file of the repository.
     for n in &names {
         assert!(
-            repo_root().join("scenarios").join(format!("{n}.toml")).is_file(),
+            repo_root()
+                .join("scenarios")
+                .join(format!("{n}.toml"))
+                .is_file(),
             "built-in {n} has no scenarios/{n}.toml"
         );
     }
@@ -212,7 +246,11 @@ fn check_accepts_every_scenario_file() {
     let r = kizuna(&args);
     r.expect_code(0).expect_no_panic();
     for f in &files {
-        assert!(r.stdout.contains(&format!("{}: ok", f.display())), "{}", r.stdout);
+        assert!(
+            r.stdout.contains(&format!("{}: ok", f.display())),
+            "{}",
+            r.stdout
+        );
     }
 }
 
@@ -277,7 +315,12 @@ fn resolved_scenario_reruns_to_the_same_results() {
     ])
     .expect_code(0)
     .expect_no_panic();
-    for f in ["timeseries.csv", "summary.csv", "resilience.csv", "scenario.resolved.toml"] {
+    for f in [
+        "timeseries.csv",
+        "summary.csv",
+        "resilience.csv",
+        "scenario.resolved.toml",
+    ] {
         assert!(
             fs::read(dir.join(f)).unwrap() == fs::read(again.join(f)).unwrap(),
             "{f} differs when the resolved scenario is run again"
@@ -299,13 +342,26 @@ fn run_without_scenario_writes_output_vietnam_japan_in_the_cwd() {
     );
     assert_eq!(entries(tmp.path()), ["output"]);
     assert_eq!(entries(&tmp.path().join("output")), ["vietnam_japan"]);
-    assert_run_dir_as_documented(&tmp.path().join("output/vietnam_japan"), "vietnam_japan", 1, false);
+    assert_run_dir_as_documented(
+        &tmp.path().join("output/vietnam_japan"),
+        "vietnam_japan",
+        1,
+        false,
+    );
 }
 
 #[test]
 fn quiet_run_prints_nothing() {
     let tmp = tempfile::tempdir().unwrap();
-    let mut args = vec!["run", "--replications", "1", "--no-plots", "--quiet", "--out", "o"];
+    let mut args = vec![
+        "run",
+        "--replications",
+        "1",
+        "--no-plots",
+        "--quiet",
+        "--out",
+        "o",
+    ];
     args.extend(SHORT);
     let r = kizuna_in(Some(tmp.path()), &args);
     r.expect_code(0);
@@ -328,7 +384,11 @@ fn run_writes_fit_tables_with_their_headers() {
 fn fit_prints_the_table_and_writes_the_same_fit_files_as_run() {
     let run_dir = default_full_run();
     let tmp = tempfile::tempdir().unwrap();
-    fs::copy(run_dir.join("timeseries.csv"), tmp.path().join("timeseries.csv")).unwrap();
+    fs::copy(
+        run_dir.join("timeseries.csv"),
+        tmp.path().join("timeseries.csv"),
+    )
+    .unwrap();
     let r = kizuna(["fit".as_ref(), tmp.path().as_os_str()]);
     r.expect_code(0).expect_no_panic();
     let first = r.stdout.lines().next().unwrap_or_default();
@@ -338,7 +398,10 @@ fn fit_prints_the_table_and_writes_the_same_fit_files_as_run() {
     assert!(r.stdout.contains("fdi_stock_usd.VNM-JPN"), "{}", r.stdout);
     assert!(r.stdout.contains("trade_usd_per_q.VNM-JPN"), "{}", r.stdout);
     assert_eq!(csv_header(&tmp.path().join("fit.csv")), FIT_CSV_HEADER);
-    assert_eq!(csv_header(&tmp.path().join("fit_summary.csv")), FIT_SUMMARY_HEADER);
+    assert_eq!(
+        csv_header(&tmp.path().join("fit_summary.csv")),
+        FIT_SUMMARY_HEADER
+    );
     for f in ["fit.csv", "fit_summary.csv"] {
         assert!(
             fs::read(tmp.path().join(f)).unwrap() == fs::read(run_dir.join(f)).unwrap(),
@@ -360,8 +423,13 @@ fn fit_without_timeseries_exits_2() {
         .expect_code(2)
         .expect_no_panic()
         .expect_stderr("timeseries.csv");
-    assert!(entries(tmp.path()).is_empty(), "fit wrote into an empty dir");
-    kizuna(["fit", "/nonexistent/kizuna-run"]).expect_code(2).expect_no_panic();
+    assert!(
+        entries(tmp.path()).is_empty(),
+        "fit wrote into an empty dir"
+    );
+    kizuna(["fit", "/nonexistent/kizuna-run"])
+        .expect_code(2)
+        .expect_no_panic();
 }
 
 #[test]
@@ -390,14 +458,37 @@ fn old_result(parent: &Path) -> PathBuf {
 fn successful_run_replaces_the_old_result_whole() {
     let tmp = tempfile::tempdir().unwrap();
     let out = old_result(tmp.path());
-    let mut args = vec!["run", "--replications", "1", "--no-plots", "-q", "--out", "res"];
+    let mut args = vec![
+        "run",
+        "--replications",
+        "1",
+        "--no-plots",
+        "-q",
+        "--out",
+        "res",
+    ];
     args.extend(SHORT);
-    kizuna_in(Some(tmp.path()), &args).expect_code(0).expect_no_panic();
-    assert!(!out.join("old.txt").exists(), "old.txt survived the new run");
-    assert!(!out.join("plots").exists(), "old plots/ survived a --no-plots run");
-    assert_ne!(fs::read_to_string(out.join("timeseries.csv")).unwrap(), "old\n");
+    kizuna_in(Some(tmp.path()), &args)
+        .expect_code(0)
+        .expect_no_panic();
+    assert!(
+        !out.join("old.txt").exists(),
+        "old.txt survived the new run"
+    );
+    assert!(
+        !out.join("plots").exists(),
+        "old plots/ survived a --no-plots run"
+    );
+    assert_ne!(
+        fs::read_to_string(out.join("timeseries.csv")).unwrap(),
+        "old\n"
+    );
     assert_run_dir_as_documented(&out, "vietnam_japan", 1, false);
-    assert_eq!(entries(tmp.path()), ["res"], "staging or .old directory left behind");
+    assert_eq!(
+        entries(tmp.path()),
+        ["res"],
+        "staging or .old directory left behind"
+    );
 }
 
 #[test]
@@ -408,19 +499,42 @@ fn failed_run_leaves_the_old_result_untouched() {
     let mut args = vec!["run", "--replications", "1", "--no-plots", "--out", "res"];
     args.extend(SHORT);
     args.extend(["--set", "countries[VNM].culture.pdi=300"]);
-    kizuna_in(Some(tmp.path()), &args).expect_code(2).expect_no_panic();
+    kizuna_in(Some(tmp.path()), &args)
+        .expect_code(2)
+        .expect_no_panic();
     assert_eq!(entries(&out), before);
-    assert_eq!(fs::read_to_string(out.join("old.txt")).unwrap(), "from an earlier run\n");
-    assert_eq!(fs::read_to_string(out.join("timeseries.csv")).unwrap(), "old\n");
-    assert_eq!(fs::read_to_string(out.join("plots/old.png")).unwrap(), "not a png");
-    assert_eq!(entries(tmp.path()), ["res"], "staging directory left behind");
+    assert_eq!(
+        fs::read_to_string(out.join("old.txt")).unwrap(),
+        "from an earlier run\n"
+    );
+    assert_eq!(
+        fs::read_to_string(out.join("timeseries.csv")).unwrap(),
+        "old\n"
+    );
+    assert_eq!(
+        fs::read_to_string(out.join("plots/old.png")).unwrap(),
+        "not a png"
+    );
+    assert_eq!(
+        entries(tmp.path()),
+        ["res"],
+        "staging directory left behind"
+    );
 }
 
 #[test]
 fn run_into_an_uncreatable_directory_exits_1_without_leftovers() {
     let tmp = tempfile::tempdir().unwrap();
     fs::write(tmp.path().join("file"), "x").unwrap();
-    let mut args = vec!["run", "--replications", "1", "--no-plots", "-q", "--out", "file/sub/res"];
+    let mut args = vec![
+        "run",
+        "--replications",
+        "1",
+        "--no-plots",
+        "-q",
+        "--out",
+        "file/sub/res",
+    ];
     args.extend(SHORT);
     kizuna_in(Some(tmp.path()), &args)
         .expect_code(1)
@@ -436,12 +550,30 @@ fn run_into_an_uncreatable_directory_exits_1_without_leftovers() {
 fn run_onto_an_existing_file_refuses_and_keeps_the_file() {
     let tmp = tempfile::tempdir().unwrap();
     fs::write(tmp.path().join("notes.txt"), "keep me\n").unwrap();
-    let mut args = vec!["run", "--replications", "1", "--no-plots", "-q", "--out", "notes.txt"];
+    let mut args = vec![
+        "run",
+        "--replications",
+        "1",
+        "--no-plots",
+        "-q",
+        "--out",
+        "notes.txt",
+    ];
     args.extend(SHORT);
     let r = kizuna_in(Some(tmp.path()), &args);
     r.expect_no_panic().expect_stderr("notes.txt");
     assert_ne!(r.code, Some(0));
-    assert!(tmp.path().join("notes.txt").is_file(), "the file was replaced");
-    assert_eq!(fs::read_to_string(tmp.path().join("notes.txt")).unwrap(), "keep me\n");
-    assert_eq!(entries(tmp.path()), ["notes.txt"], "leftovers beside the file");
+    assert!(
+        tmp.path().join("notes.txt").is_file(),
+        "the file was replaced"
+    );
+    assert_eq!(
+        fs::read_to_string(tmp.path().join("notes.txt")).unwrap(),
+        "keep me\n"
+    );
+    assert_eq!(
+        entries(tmp.path()),
+        ["notes.txt"],
+        "leftovers beside the file"
+    );
 }
