@@ -1,0 +1,183 @@
+//! Byte-level determinism of `kizuna run`: the default scenario with 3 replications gives the
+//! same bytes with 1 and 2 worker threads (manifest.json differs only in `threads`), the same
+//! bytes when run twice, different results with a different `--seed`, and replication 0 does not
+//! depend on how many replications are run.
+
+#[path = "cli_support.rs"]
+mod support;
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+use support::*;
+
+/// Files that must be byte-identical between runs of the same scenario and seed.
+const RESULT_FILES: [&str; 7] = [
+    "timeseries.csv",
+    "summary.csv",
+    "resilience.csv",
+    "resilience_paths.csv",
+    "scenario.resolved.toml",
+    "fit.csv",
+    "fit_summary.csv",
+];
+
+/// Runs the default scenario (full horizon, no plots) into `<tmp>/<name>` with `extra` args.
+fn run_default(tmp: &Path, name: &str, extra: &[&str]) -> PathBuf {
+    let out = tmp.join(name);
+    let mut args: Vec<std::ffi::OsString> = ["run", "--no-plots", "-q", "--out"]
+        .iter()
+        .map(Into::into)
+        .collect();
+    args.push(out.clone().into_os_string());
+    args.extend(extra.iter().map(Into::into));
+    kizuna(&args).expect_code(0).expect_no_panic();
+    out
+}
+
+/// 3 replications on 2 threads, shared by the tests (cargo's per-target temp dir).
+fn three_reps_two_threads() -> &'static Path {
+    static DIR: OnceLock<PathBuf> = OnceLock::new();
+    DIR.get_or_init(|| {
+        let base = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("cli_determinism");
+        let _ = fs::remove_dir_all(&base);
+        fs::create_dir_all(&base).unwrap();
+        run_default(
+            &base,
+            "threads2",
+            &["--replications", "3", "--threads", "2"],
+        )
+    })
+}
+
+fn assert_same_bytes(a: &Path, b: &Path, file: &str) {
+    let (x, y) = (
+        fs::read(a.join(file)).unwrap(),
+        fs::read(b.join(file)).unwrap(),
+    );
+    if x != y {
+        let first = x
+            .iter()
+            .zip(&y)
+            .position(|(p, q)| p != q)
+            .unwrap_or(x.len().min(y.len()));
+        let line = x[..first].iter().filter(|&&c| c == b'\n').count() + 1;
+        panic!(
+            "{file} differs between {} and {} (first difference at byte {first}, line {line})",
+            a.display(),
+            b.display()
+        );
+    }
+}
+
+#[test]
+fn one_and_two_threads_give_byte_identical_results() {
+    let tmp = tempfile::tempdir().unwrap();
+    let one = run_default(
+        tmp.path(),
+        "threads1",
+        &["--replications", "3", "--threads", "1"],
+    );
+    let two = three_reps_two_threads();
+    for f in RESULT_FILES {
+        assert_same_bytes(&one, two, f);
+    }
+    let (m1, m2) = (manifest(&one), manifest(two));
+    assert_eq!(m1["threads"], 1);
+    assert_eq!(m2["threads"], 2);
+    let strip = |mut m: serde_json::Value| {
+        m.as_object_mut().unwrap().remove("threads");
+        m
+    };
+    assert_eq!(
+        strip(m1),
+        strip(m2),
+        "manifest.json differs beyond `threads`"
+    );
+    // And textually: only the threads line differs.
+    let t1 = fs::read_to_string(one.join("manifest.json")).unwrap();
+    let t2 = fs::read_to_string(two.join("manifest.json")).unwrap();
+    assert_eq!(
+        t1.replace("\"threads\": 1", "\"threads\": 2"),
+        t2,
+        "manifest.json text differs beyond `threads`"
+    );
+    let reps: std::collections::BTreeSet<String> = fs::read_to_string(two.join("timeseries.csv"))
+        .unwrap()
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').next().unwrap().to_string())
+        .collect();
+    assert_eq!(reps.into_iter().collect::<Vec<_>>(), ["0", "1", "2"]);
+}
+
+#[test]
+fn same_seed_twice_gives_identical_files() {
+    let tmp = tempfile::tempdir().unwrap();
+    let again = run_default(
+        tmp.path(),
+        "again",
+        &["--replications", "3", "--threads", "2"],
+    );
+    let first = three_reps_two_threads();
+    let mut files = entries(first);
+    files.retain(|f| f != "timing.json");
+    let mut files_again = entries(&again);
+    files_again.retain(|f| f != "timing.json");
+    assert_eq!(files, files_again, "different file sets");
+    for f in &files {
+        assert_same_bytes(first, &again, f);
+    }
+}
+
+#[test]
+fn different_seed_gives_a_different_timeseries() {
+    let tmp = tempfile::tempdir().unwrap();
+    let other = run_default(
+        tmp.path(),
+        "seed7",
+        &["--replications", "3", "--threads", "2", "--seed", "7"],
+    );
+    let base = three_reps_two_threads();
+    assert_eq!(manifest(&other)["seed"], 7);
+    assert_eq!(manifest(base)["seed"], 1992);
+    let (a, b) = (
+        fs::read(base.join("timeseries.csv")).unwrap(),
+        fs::read(other.join("timeseries.csv")).unwrap(),
+    );
+    assert_eq!(
+        a.iter().position(|&c| c == b'\n'),
+        b.iter().position(|&c| c == b'\n'),
+        "same header expected"
+    );
+    assert_ne!(a, b, "--seed 7 gave the same timeseries.csv as seed 1992");
+    assert_ne!(
+        manifest(&other)["scenario_sha256"],
+        manifest(base)["scenario_sha256"],
+        "the seed is part of the resolved scenario"
+    );
+}
+
+#[test]
+fn replication_zero_does_not_depend_on_the_replication_count() {
+    let tmp = tempfile::tempdir().unwrap();
+    let single = run_default(
+        tmp.path(),
+        "single",
+        &["--replications", "1", "--threads", "1"],
+    );
+    let rep0 = |dir: &Path| -> String {
+        fs::read_to_string(dir.join("timeseries.csv"))
+            .unwrap()
+            .lines()
+            .filter(|l| l.starts_with("0,"))
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    let (a, b) = (rep0(&single), rep0(three_reps_two_threads()));
+    assert!(!a.is_empty());
+    assert!(
+        a == b,
+        "replication 0 differs between a 1-replication and a 3-replication run"
+    );
+}
