@@ -4,3 +4,4 @@
 
 pub mod indicators;
 pub mod model;
+pub mod sweep;
