@@ -13,6 +13,8 @@ pub mod metrics;
 pub mod run;
 pub mod sobol;
 pub mod spec;
+#[doc(hidden)]
+pub mod testing;
 
 pub use metrics::{RunOutput, Summary, extract, summarise};
 pub use run::{

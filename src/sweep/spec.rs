@@ -117,8 +117,11 @@ pub enum ResilienceMetric {
     Depth,
     RecoveryQuarters,
     LossAreaQuarters,
+    #[serde(rename = "recovery_ratio_4q")]
     RecoveryRatio4q,
+    #[serde(rename = "recovery_ratio_8q")]
     RecoveryRatio8q,
+    #[serde(rename = "recovery_ratio_12q")]
     RecoveryRatio12q,
     BounceForward,
 }
@@ -613,7 +616,7 @@ fn validate(raw: SweepFile, ds: &mut Vec<Diagnostic>) -> SweepSpec {
                     unused("samples", raw.samples, ds, d);
                     let trajectories = positive("trajectories", raw.trajectories, ds, d);
                     let levels = positive("levels", raw.levels, ds, d);
-                    if levels < 2 || levels % 2 == 1 {
+                    if raw.levels.is_some_and(|l| l >= 1) && (levels < 2 || levels % 2 == 1) {
                         ds.push(diag(
                             "levels",
                             format!("must be an even number ≥ 2 (Δ = p/(2(p−1)) needs p even), got {levels}"),
