@@ -350,7 +350,7 @@ impl SweepSpec {
         }
         if self.seed.is_none() {
             match lookup("seed") {
-                Ok(toml::Value::Integer(s)) => self.seed = Some(s as u64),
+                Ok(toml::Value::Integer(s)) if s >= 0 => self.seed = Some(s as u64),
                 Ok(other) => ds.push(diag("seed", format!("the base scenario's seed is not an integer: {other}"))),
                 Err(why) => ds.push(diag("seed", format!("no seed given and the base has none: {why}"))),
             }
