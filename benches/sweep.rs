@@ -47,7 +47,12 @@ fn one_sweep(spec: &SweepSpec, work: u64, threads: usize) {
     let run = move |o: &[(String, toml::Value)], r: u32, s: u64| -> Result<RunOutput, String> {
         Ok(fake_run(o, r, s, work))
     };
-    let opts = RunOptions { threads, shard: None, resume: false, progress: Progress::Quiet };
+    let opts = RunOptions {
+        threads,
+        shard: None,
+        resume: false,
+        progress: Progress::Quiet,
+    };
     black_box(run_sweep(spec, "bench", &run, dir.path(), &opts).unwrap());
 }
 
@@ -62,7 +67,9 @@ fn main() {
         let mut g = c.benchmark_group("sweep_1ms_runs");
         g.throughput(Throughput::Elements(RUNS));
         for threads in [1usize, 2] {
-            g.bench_function(format!("threads_{threads}"), |b| b.iter(|| one_sweep(&spec, work, threads)));
+            g.bench_function(format!("threads_{threads}"), |b| {
+                b.iter(|| one_sweep(&spec, work, threads))
+            });
         }
         g.finish();
     }

@@ -1,6 +1,8 @@
 //! Designs: grid, log grid, LHS, Sobol, Morris, random.
 
-use kizuna::sweep::design::{design_points, grid_value, lhs_unit, morris_trajectories, random_unit};
+use kizuna::sweep::design::{
+    design_points, grid_value, lhs_unit, morris_trajectories, random_unit,
+};
 use kizuna::sweep::sobol::{MAX_DIMENSIONS, sobol_points};
 use kizuna::sweep::spec::Scale;
 use kizuna::sweep::testing::fake_lookup;
@@ -8,7 +10,8 @@ use kizuna::sweep::{SweepSpec, parse_sweep};
 
 fn spec(text: &str) -> SweepSpec {
     let mut s = parse_sweep(text, "test.toml", &[]).unwrap_or_else(|e| panic!("{e}"));
-    s.check_against_base(&fake_lookup).unwrap_or_else(|e| panic!("{e}"));
+    s.check_against_base(&fake_lookup)
+        .unwrap_or_else(|e| panic!("{e}"));
     s
 }
 
@@ -20,7 +23,8 @@ fn f(v: &toml::Value) -> f64 {
     }
 }
 
-const METRIC: &str = "[[metrics]]\nname = \"fdi\"\nindicator = \"fdi_stock_usd.VNM-JPN\"\nat = \"2030Q4\"\n";
+const METRIC: &str =
+    "[[metrics]]\nname = \"fdi\"\nindicator = \"fdi_stock_usd.VNM-JPN\"\nat = \"2030Q4\"\n";
 
 #[test]
 fn grid_is_full_factorial_last_parameter_fastest() {
@@ -31,18 +35,34 @@ fn grid_is_full_factorial_last_parameter_fastest() {
     ));
     assert_eq!(s.point_count(), 6);
     let pts = design_points(&s, 1);
-    let got: Vec<(f64, String)> =
-        pts.iter().map(|p| (f(&p[0]), p[1].as_str().unwrap().to_string())).collect();
-    let want = [(0.0, "x"), (0.0, "y"), (0.5, "x"), (0.5, "y"), (1.0, "x"), (1.0, "y")];
+    let got: Vec<(f64, String)> = pts
+        .iter()
+        .map(|p| (f(&p[0]), p[1].as_str().unwrap().to_string()))
+        .collect();
+    let want = [
+        (0.0, "x"),
+        (0.0, "y"),
+        (0.5, "x"),
+        (0.5, "y"),
+        (1.0, "x"),
+        (1.0, "y"),
+    ];
     assert_eq!(got, want.map(|(a, b)| (a, b.to_string())));
 }
 
 #[test]
 fn grid_values_are_exact_decimals_not_accumulated_steps() {
     // 0.1 steps: every value is the decimal literal, including both endpoints.
-    let vals: Vec<f64> = (0..11).map(|i| grid_value(0.0, 1.0, i, 11, Scale::Linear)).collect();
-    assert_eq!(vals, [0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0]);
-    let vals: Vec<f64> = (0..5).map(|i| grid_value(0.1, 0.5, i, 5, Scale::Linear)).collect();
+    let vals: Vec<f64> = (0..11)
+        .map(|i| grid_value(0.0, 1.0, i, 11, Scale::Linear))
+        .collect();
+    assert_eq!(
+        vals,
+        [0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0]
+    );
+    let vals: Vec<f64> = (0..5)
+        .map(|i| grid_value(0.1, 0.5, i, 5, Scale::Linear))
+        .collect();
     assert_eq!(vals, [0.1, 0.2, 0.3, 0.4, 0.5]);
     // Accumulating the step would have drifted:
     let mut acc = 0.0;
@@ -51,7 +71,9 @@ fn grid_values_are_exact_decimals_not_accumulated_steps() {
     }
     assert_ne!(acc, 0.3);
     // Endpoints exact for awkward ranges; bounds respected.
-    let vals: Vec<f64> = (0..7).map(|i| grid_value(-1.3, 2.9, i, 7, Scale::Linear)).collect();
+    let vals: Vec<f64> = (0..7)
+        .map(|i| grid_value(-1.3, 2.9, i, 7, Scale::Linear))
+        .collect();
     assert_eq!(vals[0], -1.3);
     assert_eq!(vals[6], 2.9);
     assert!(vals.windows(2).all(|w| w[0] < w[1]));
@@ -59,9 +81,13 @@ fn grid_values_are_exact_decimals_not_accumulated_steps() {
 
 #[test]
 fn log_grid_is_geometric_with_exact_powers() {
-    let vals: Vec<f64> = (0..4).map(|i| grid_value(1.0, 1000.0, i, 4, Scale::Log)).collect();
+    let vals: Vec<f64> = (0..4)
+        .map(|i| grid_value(1.0, 1000.0, i, 4, Scale::Log))
+        .collect();
     assert_eq!(vals, [1.0, 10.0, 100.0, 1000.0]);
-    let vals: Vec<f64> = (0..5).map(|i| grid_value(0.01, 1.0, i, 5, Scale::Log)).collect();
+    let vals: Vec<f64> = (0..5)
+        .map(|i| grid_value(0.01, 1.0, i, 5, Scale::Log))
+        .collect();
     assert_eq!(vals[0], 0.01);
     assert_eq!(vals[2], 0.1);
     assert_eq!(vals[4], 1.0);
@@ -79,7 +105,14 @@ fn integer_parameters_are_rounded_and_typed() {
     let pts = design_points(&s, 1);
     let vals: Vec<toml::Value> = pts.into_iter().map(|mut p| p.remove(0)).collect();
     // 1, 2.5 → 3 (round half away from zero), 4
-    assert_eq!(vals, vec![toml::Value::Integer(1), toml::Value::Integer(3), toml::Value::Integer(4)]);
+    assert_eq!(
+        vals,
+        vec![
+            toml::Value::Integer(1),
+            toml::Value::Integer(3),
+            toml::Value::Integer(4)
+        ]
+    );
 }
 
 #[test]
@@ -137,7 +170,8 @@ fn discrepancy(pts: &[Vec<f64>], a: usize, b: usize) -> f64 {
     for i in 1..=g {
         for j in 1..=g {
             let (x, y) = (i as f64 / g as f64, j as f64 / g as f64);
-            let inside = pts.iter().filter(|p| p[a] < x && p[b] < y).count() as f64 / pts.len() as f64;
+            let inside =
+                pts.iter().filter(|p| p[a] < x && p[b] < y).count() as f64 / pts.len() as f64;
             worst = worst.max((inside - x * y).abs());
         }
     }
@@ -188,7 +222,10 @@ fn morris_steps_change_exactly_one_parameter_by_delta() {
     ));
     let pts = design_points(&s, 5);
     assert_eq!(pts.len(), 12);
-    assert!(pts.iter().all(|p| (0.0..=2.0).contains(&f(&p[0])) && (1.0..=100.0).contains(&f(&p[1]))));
+    assert!(
+        pts.iter()
+            .all(|p| (0.0..=2.0).contains(&f(&p[0])) && (1.0..=100.0).contains(&f(&p[1])))
+    );
 }
 
 #[test]
@@ -202,7 +239,10 @@ fn random_design_is_seeded_and_within_bounds() {
     let a = design_points(&s, 1);
     assert_eq!(a, design_points(&s, 1));
     assert_ne!(a, design_points(&s, 2));
-    assert!(a.iter().all(|p| (2.0..=3.0).contains(&f(&p[0])) && (0.001..=10.0).contains(&f(&p[1]))));
+    assert!(
+        a.iter()
+            .all(|p| (2.0..=3.0).contains(&f(&p[0])) && (0.001..=10.0).contains(&f(&p[1])))
+    );
     // Log-uniform: about half the points below the geometric midpoint 0.1.
     let below = a.iter().filter(|p| f(&p[1]) < 0.1).count();
     assert!((70..130).contains(&below), "{below}");
@@ -217,7 +257,9 @@ fn explicit_values_are_sampled_by_index_in_non_grid_designs() {
     let pts = design_points(&s, 3);
     let mut counts = std::collections::BTreeMap::new();
     for p in &pts {
-        *counts.entry(p[0].as_str().unwrap().to_string()).or_insert(0) += 1;
+        *counts
+            .entry(p[0].as_str().unwrap().to_string())
+            .or_insert(0) += 1;
     }
     // LHS over 9 strata maps 3 strata to each value.
     assert_eq!(counts.values().copied().collect::<Vec<_>>(), vec![3, 3, 3]);

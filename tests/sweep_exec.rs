@@ -6,7 +6,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use kizuna::sweep::testing::{fake_lookup, fake_run};
 use kizuna::sweep::{
-    JOURNAL, Progress, RunOptions, RunOutput, SweepSpec, merge, parse_sweep, run_seed, run_sweep, shard_from_vars,
+    JOURNAL, Progress, RunOptions, RunOutput, SweepSpec, merge, parse_sweep, run_seed, run_sweep,
+    shard_from_vars,
 };
 
 const SWEEP: &str = r#"
@@ -58,13 +59,26 @@ fn run_fn(o: &[(String, toml::Value)], r: u32, seed: u64) -> Result<RunOutput, S
 }
 
 fn opts(threads: usize) -> RunOptions {
-    RunOptions { threads, shard: None, resume: false, progress: Progress::Quiet }
+    RunOptions {
+        threads,
+        shard: None,
+        resume: false,
+        progress: Progress::Quiet,
+    }
 }
 
 const FINAL: [&str; 3] = ["runs.csv", "points.csv", "manifest.json"];
 
 fn read_all(dir: &Path, files: &[&str]) -> Vec<(String, Vec<u8>)> {
-    files.iter().map(|f| (f.to_string(), fs::read(dir.join(f)).unwrap_or_else(|e| panic!("{f}: {e}")))).collect()
+    files
+        .iter()
+        .map(|f| {
+            (
+                f.to_string(),
+                fs::read(dir.join(f)).unwrap_or_else(|e| panic!("{f}: {e}")),
+            )
+        })
+        .collect()
 }
 
 fn reference(spec: &SweepSpec) -> (tempfile::TempDir, Vec<(String, Vec<u8>)>) {
@@ -85,8 +99,14 @@ fn output_files_follow_the_documented_columns() {
         "point_id,replication,seed,parameters.trust.negativity_weight,policy.mode,fdi_2030,trust_mean,recovery,ratio_8q"
     );
     let first = lines.next().unwrap();
-    assert!(first.starts_with(&format!("0,0,{},0.1,a,", run_seed(2024, 0))), "{first}");
-    assert!(first.ends_with(','), "undefined metric (recovery_ratio_8q) is an empty cell: {first}");
+    assert!(
+        first.starts_with(&format!("0,0,{},0.1,a,", run_seed(2024, 0))),
+        "{first}"
+    );
+    assert!(
+        first.ends_with(','),
+        "undefined metric (recovery_ratio_8q) is an empty cell: {first}"
+    );
     assert_eq!(runs.lines().count(), 1 + 10 * 3);
     assert!(runs.contains("\"b, with comma\""));
     // Common random numbers: the seed column depends on the replication only.
@@ -102,11 +122,17 @@ fn output_files_follow_the_documented_columns() {
     let header = points.lines().next().unwrap();
     assert!(header.starts_with("point_id,parameters.trust.negativity_weight,policy.mode,fdi_2030.mean,fdi_2030.sd,fdi_2030.q05,fdi_2030.q50,fdi_2030.q95,trust_mean.mean"));
     assert!(header.ends_with("ratio_8q.mean,ratio_8q.sd,ratio_8q.q05,ratio_8q.q50,ratio_8q.q95"));
-    assert!(points.lines().nth(1).unwrap().ends_with(",,,,,"), "all-undefined metric has empty summaries");
+    assert!(
+        points.lines().nth(1).unwrap().ends_with(",,,,,"),
+        "all-undefined metric has empty summaries"
+    );
     assert_eq!(points.lines().count(), 11);
     let manifest: serde_json::Value =
         serde_json::from_slice(&fs::read(d.path().join("manifest.json")).unwrap()).unwrap();
-    assert_eq!(manifest["parameters"][0]["key"], "parameters.trust.negativity_weight");
+    assert_eq!(
+        manifest["parameters"][0]["key"],
+        "parameters.trust.negativity_weight"
+    );
     assert_eq!(manifest["parameters"][0]["scale"], "linear");
     assert_eq!(manifest["metrics"][2], "recovery");
     assert_eq!(manifest["design"], "grid");
@@ -122,9 +148,17 @@ fn one_and_two_threads_give_identical_bytes() {
         let text = match design {
             "grid" => SWEEP.to_string(),
             "morris" => SWEEP
-                .replace("design = \"grid\"", "design = \"morris\"\ntrajectories = 4\nlevels = 4")
+                .replace(
+                    "design = \"grid\"",
+                    "design = \"morris\"\ntrajectories = 4\nlevels = 4",
+                )
                 .replace("count = 5", ""),
-            d => SWEEP.replace("design = \"grid\"", &format!("design = \"{d}\"\nsamples = 16")).replace("count = 5", ""),
+            d => SWEEP
+                .replace(
+                    "design = \"grid\"",
+                    &format!("design = \"{d}\"\nsamples = 16"),
+                )
+                .replace("count = 5", ""),
         };
         let spec = spec_from(&text);
         let mut files: Vec<&str> = FINAL.to_vec();
@@ -142,14 +176,21 @@ fn one_and_two_threads_give_identical_bytes() {
             run_fn(o, r, s)
         };
         run_sweep(&spec, BASE_HASH, &slow, b.path(), &opts(2)).unwrap();
-        assert_eq!(read_all(a.path(), &files), read_all(b.path(), &files), "design {design}");
+        assert_eq!(
+            read_all(a.path(), &files),
+            read_all(b.path(), &files),
+            "design {design}"
+        );
     }
 }
 
 #[test]
 fn morris_csv_has_effects_per_parameter_and_metric() {
     let text = SWEEP
-        .replace("design = \"grid\"", "design = \"morris\"\ntrajectories = 5\nlevels = 4")
+        .replace(
+            "design = \"grid\"",
+            "design = \"morris\"\ntrajectories = 5\nlevels = 4",
+        )
         .replace("count = 5", "");
     let spec = spec_from(&text);
     let d = tempfile::tempdir().unwrap();
@@ -161,7 +202,10 @@ fn morris_csv_has_effects_per_parameter_and_metric() {
     // fdi_2030 of the fake model is 100 + 10·x + …: the elementary effect of the weight on it is
     // 10 × (range 0.4) = 4 in unit coordinates, in every trajectory.
     let row: Vec<&str> = lines[1].split(',').collect();
-    assert_eq!(&row[..2], ["parameters.trust.negativity_weight", "fdi_2030"]);
+    assert_eq!(
+        &row[..2],
+        ["parameters.trust.negativity_weight", "fdi_2030"]
+    );
     let mu: f64 = row[2].parse().unwrap();
     assert!((mu - 4.0).abs() < 1e-9, "{mu}");
     assert_eq!(row[5], "5");
@@ -228,11 +272,21 @@ fn run_shards(spec: &SweepSpec, n: u32, root: &Path) -> Vec<PathBuf> {
     (1..=n)
         .map(|k| {
             let dir = root.join(format!("shard-{k}"));
-            let o = RunOptions { threads: 1, shard: Some((k, n)), resume: false, progress: Progress::Quiet };
+            let o = RunOptions {
+                threads: 1,
+                shard: Some((k, n)),
+                resume: false,
+                progress: Progress::Quiet,
+            };
             let out = run_sweep(spec, BASE_HASH, &run_fn, &dir, &o).unwrap();
             assert!(!dir.join("runs.csv").exists());
             assert!(dir.join("shard.json").exists());
-            assert_eq!(out.runs_in_shard, (0..30u64).filter(|i| i % n as u64 == (k - 1) as u64).count() as u64);
+            assert_eq!(
+                out.runs_in_shard,
+                (0..30u64)
+                    .filter(|i| i % n as u64 == (k - 1) as u64)
+                    .count() as u64
+            );
             dir
         })
         .collect()
@@ -259,17 +313,37 @@ fn merge_refuses_missing_duplicate_foreign_and_incomplete_shards() {
     let dirs = run_shards(&spec, 3, root.path());
     let out = root.path().join("merged");
 
-    let e = merge(&[dirs[0].clone(), dirs[2].clone()], &out).unwrap_err().to_string();
+    let e = merge(&[dirs[0].clone(), dirs[2].clone()], &out)
+        .unwrap_err()
+        .to_string();
     assert!(e.contains("missing shard 2/3"), "{e}");
 
-    let e = merge(&[dirs[0].clone(), dirs[1].clone(), dirs[1].clone(), dirs[2].clone()], &out).unwrap_err().to_string();
+    let e = merge(
+        &[
+            dirs[0].clone(),
+            dirs[1].clone(),
+            dirs[1].clone(),
+            dirs[2].clone(),
+        ],
+        &out,
+    )
+    .unwrap_err()
+    .to_string();
     assert!(e.contains("shard 2/3 given twice"), "{e}");
 
     let other = spec_from(&SWEEP.replace("seed = 2024", "seed = 2025"));
     let foreign_root = tempfile::tempdir().unwrap();
     let foreign = run_shards(&other, 3, foreign_root.path());
-    let e = merge(&[dirs[0].clone(), foreign[1].clone(), dirs[2].clone()], &out).unwrap_err().to_string();
-    assert!(e.contains("different sweep") && e.contains(&foreign[1].display().to_string()), "{e}");
+    let e = merge(
+        &[dirs[0].clone(), foreign[1].clone(), dirs[2].clone()],
+        &out,
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(
+        e.contains("different sweep") && e.contains(&foreign[1].display().to_string()),
+        "{e}"
+    );
 
     // Incomplete: drop a journal line of shard 3.
     let j = dirs[2].join(JOURNAL);
@@ -286,11 +360,18 @@ fn merge_refuses_missing_duplicate_foreign_and_incomplete_shards() {
 fn metric_errors_name_the_run_and_the_problem() {
     let spec = spec_from(&SWEEP.replace("at = \"2030Q4\"", "at = \"2031Q1\""));
     let d = tempfile::tempdir().unwrap();
-    let e = run_sweep(&spec, BASE_HASH, &run_fn, d.path(), &opts(1)).unwrap_err().to_string();
-    assert!(e.contains("fdi_2030") && e.contains("outside the simulated horizon"), "{e}");
+    let e = run_sweep(&spec, BASE_HASH, &run_fn, d.path(), &opts(1))
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("fdi_2030") && e.contains("outside the simulated horizon"),
+        "{e}"
+    );
     let spec = spec_from(&SWEEP.replace("shock = \"crisis\"", "shock = \"typhoon\""));
     let d = tempfile::tempdir().unwrap();
-    let e = run_sweep(&spec, BASE_HASH, &run_fn, d.path(), &opts(1)).unwrap_err().to_string();
+    let e = run_sweep(&spec, BASE_HASH, &run_fn, d.path(), &opts(1))
+        .unwrap_err()
+        .to_string();
     assert!(e.contains("no shock `typhoon`"), "{e}");
 }
 

@@ -46,7 +46,10 @@ fn a_valid_file_loads_with_resolved_base_path() {
     std::fs::write(&path, GOOD).unwrap();
     let mut s = load_sweep(&path).unwrap();
     assert_eq!(s.base, "vietnam_japan.toml");
-    assert_eq!(s.base_path, dir.path().join("sweeps").join("vietnam_japan.toml"));
+    assert_eq!(
+        s.base_path,
+        dir.path().join("sweeps").join("vietnam_japan.toml")
+    );
     assert_eq!(s.point_count(), 12);
     assert_eq!(s.run_count(), 120);
     assert_eq!(s.seed, None);
@@ -125,7 +128,11 @@ resilience = { shock = "crisis", indicator = "x", metric = "depth" }
     let msg = e.to_string();
     assert!(msg.starts_with("bad.toml: "), "{msg}");
     // Lines located for keys that exist in the file.
-    let at = e.diagnostics().iter().find(|d| d.key == "metrics[0].at").unwrap();
+    let at = e
+        .diagnostics()
+        .iter()
+        .find(|d| d.key == "metrics[0].at")
+        .unwrap();
     assert_eq!(at.line.map(|l| l.0), Some(26), "{msg}");
     let lv = e.diagnostics().iter().find(|d| d.key == "levels").unwrap();
     assert_eq!(lv.line, Some((6, 1)));
@@ -142,7 +149,9 @@ fn syntax_and_unknown_field_errors_have_a_line() {
 
 #[test]
 fn exceeding_max_runs_says_how_many_runs_the_design_makes() {
-    let text = GOOD.replace("count = 4", "count = 400").replace("replications = 10", "replications = 100");
+    let text = GOOD
+        .replace("count = 4", "count = 400")
+        .replace("replications = 10", "replications = 100");
     let e = parse_sweep(&text, "s.toml", &[]).unwrap_err();
     let msg = e.to_string();
     assert!(msg.contains("120000 runs"), "{msg}");
@@ -183,7 +192,15 @@ stat = "final"
     let mut s = parse_sweep(text, "s.toml", &[]).unwrap();
     let e = s.check_against_base(&fake_lookup).unwrap_err();
     let k = keys(&e);
-    assert_eq!(k, ["parameters[0].key", "parameters[1].min", "parameters[2].values[0]"], "{e}");
+    assert_eq!(
+        k,
+        [
+            "parameters[0].key",
+            "parameters[1].min",
+            "parameters[2].values[0]"
+        ],
+        "{e}"
+    );
     assert!(e.to_string().contains("did you mean"), "{e}");
     // Integers given for a float parameter become floats.
     assert_eq!(

@@ -84,7 +84,9 @@ pub fn grid_axis(p: &Parameter) -> Vec<toml::Value> {
         Domain::Values(vs) => vs.clone(),
         Domain::Range { min, max, count } => {
             let n = count.unwrap_or(2);
-            (0..n).map(|i| typed(p, grid_value(*min, *max, i, n, p.scale))).collect()
+            (0..n)
+                .map(|i| typed(p, grid_value(*min, *max, i, n, p.scale)))
+                .collect()
         }
     }
 }
@@ -147,7 +149,11 @@ pub fn morris_trajectories(r: u64, k: usize, p: u32, seed: u64) -> Vec<MorrisTra
                 let up = rng.below(2) == 0;
                 signs[j] = if up { 1 } else { -1 };
                 // Base level such that the move stays on the grid.
-                x[j] = if up { rng.below(jump as u64) as u32 } else { jump + rng.below(jump as u64) as u32 };
+                x[j] = if up {
+                    rng.below(jump as u64) as u32
+                } else {
+                    jump + rng.below(jump as u64) as u32
+                };
             }
             let mut levels = vec![x.clone()];
             let mut step_signs = Vec::with_capacity(k);
@@ -160,7 +166,11 @@ pub fn morris_trajectories(r: u64, k: usize, p: u32, seed: u64) -> Vec<MorrisTra
                 step_signs.push(signs[j]);
                 levels.push(x.clone());
             }
-            MorrisTrajectory { levels, order, signs: step_signs }
+            MorrisTrajectory {
+                levels,
+                order,
+                signs: step_signs,
+            }
         })
         .collect()
 }
@@ -183,7 +193,9 @@ pub fn lhs_unit(n: usize, k: usize, seed: u64) -> Vec<Vec<f64>> {
 /// Independent uniform points.
 pub fn random_unit(n: usize, k: usize, seed: u64) -> Vec<Vec<f64>> {
     let mut rng = DesignRng::new(seed);
-    (0..n).map(|_| (0..k).map(|_| rng.unit()).collect()).collect()
+    (0..n)
+        .map(|_| (0..k).map(|_| rng.unit()).collect())
+        .collect()
 }
 
 /// All design points in order (point id = index), each a value per parameter. `seed` is the
@@ -192,7 +204,13 @@ pub fn design_points(spec: &SweepSpec, seed: u64) -> Vec<Vec<toml::Value>> {
     let k = spec.parameters.len();
     let map = |unit: Vec<Vec<f64>>| -> Vec<Vec<toml::Value>> {
         unit.into_iter()
-            .map(|u| spec.parameters.iter().zip(u).map(|(p, x)| map_unit(p, x)).collect())
+            .map(|u| {
+                spec.parameters
+                    .iter()
+                    .zip(u)
+                    .map(|(p, x)| map_unit(p, x))
+                    .collect()
+            })
             .collect()
     };
     match spec.design {
@@ -215,7 +233,10 @@ pub fn design_points(spec: &SweepSpec, seed: u64) -> Vec<Vec<toml::Value>> {
         Design::Random { samples } => map(random_unit(samples as usize, k, seed)),
         Design::Lhs { samples } => map(lhs_unit(samples as usize, k, seed)),
         Design::Sobol { samples } => map(Sobol::new(k).take(samples as usize).collect()),
-        Design::Morris { trajectories, levels } => {
+        Design::Morris {
+            trajectories,
+            levels,
+        } => {
             let p = levels;
             let unit: Vec<Vec<f64>> = morris_trajectories(trajectories, k, p, seed)
                 .into_iter()

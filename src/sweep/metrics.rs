@@ -17,7 +17,11 @@ pub struct RunOutput {
 impl RunOutput {
     /// Convenience for the CLI: wraps a result of `run_replication(cfg, r)`.
     pub fn from_config(cfg: &crate::model::Config, result: ReplicationResult) -> RunOutput {
-        RunOutput { result, start: cfg.start, shock_ids: cfg.shocks.iter().map(|s| s.id.clone()).collect() }
+        RunOutput {
+            result,
+            start: cfg.start,
+            shock_ids: cfg.shocks.iter().map(|s| s.id.clone()).collect(),
+        }
     }
 }
 
@@ -37,7 +41,8 @@ pub fn extract(m: &Metric, out: &RunOutput) -> Result<Option<f64>, String> {
     let v = match &m.kind {
         MetricKind::At { indicator, at } => {
             let c = column(out, &m.name, indicator)?;
-            let q = Quarter::parse(at).ok_or_else(|| format!("metric `{}`: bad quarter `{at}`", m.name))?;
+            let q = Quarter::parse(at)
+                .ok_or_else(|| format!("metric `{}`: bad quarter `{at}`", m.name))?;
             let step = q.since(out.start);
             if step < 0 || step as usize >= s.steps {
                 return Err(format!(
@@ -63,10 +68,22 @@ pub fn extract(m: &Metric, out: &RunOutput) -> Result<Option<f64>, String> {
                 })
             }
         }
-        MetricKind::Resilience { shock, indicator, metric } => {
-            let idx = out.shock_ids.iter().position(|id| id == shock).ok_or_else(|| {
-                format!("metric `{}`: no shock `{shock}` in the scenario (shocks: {})", m.name, out.shock_ids.join(", "))
-            })?;
+        MetricKind::Resilience {
+            shock,
+            indicator,
+            metric,
+        } => {
+            let idx = out
+                .shock_ids
+                .iter()
+                .position(|id| id == shock)
+                .ok_or_else(|| {
+                    format!(
+                        "metric `{}`: no shock `{shock}` in the scenario (shocks: {})",
+                        m.name,
+                        out.shock_ids.join(", ")
+                    )
+                })?;
             let r = out
                 .result
                 .resilience
@@ -119,13 +136,31 @@ pub fn quantile(sorted: &[f64], p: f64) -> Option<f64> {
 
 /// Summarises values in the given order (sequential sums: deterministic).
 pub fn summarise(values: &[Option<f64>]) -> Summary {
-    let mut v: Vec<f64> = values.iter().flatten().copied().filter(|x| !x.is_nan()).collect();
+    let mut v: Vec<f64> = values
+        .iter()
+        .flatten()
+        .copied()
+        .filter(|x| !x.is_nan())
+        .collect();
     let n = v.len();
     if n == 0 {
-        return Summary { mean: None, sd: None, q05: None, q50: None, q95: None };
+        return Summary {
+            mean: None,
+            sd: None,
+            q05: None,
+            q50: None,
+            q95: None,
+        };
     }
     let mean = v.iter().sum::<f64>() / n as f64;
-    let sd = (n > 1).then(|| (v.iter().map(|x| (x - mean) * (x - mean)).sum::<f64>() / (n - 1) as f64).sqrt());
+    let sd = (n > 1)
+        .then(|| (v.iter().map(|x| (x - mean) * (x - mean)).sum::<f64>() / (n - 1) as f64).sqrt());
     v.sort_by(f64::total_cmp);
-    Summary { mean: Some(mean), sd, q05: quantile(&v, 0.05), q50: quantile(&v, 0.5), q95: quantile(&v, 0.95) }
+    Summary {
+        mean: Some(mean),
+        sd,
+        q05: quantile(&v, 0.05),
+        q50: quantile(&v, 0.5),
+        q95: quantile(&v, 0.95),
+    }
 }

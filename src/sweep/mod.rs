@@ -18,10 +18,11 @@ pub mod testing;
 
 pub use metrics::{RunOutput, Summary, extract, summarise};
 pub use run::{
-    JOURNAL, Progress, RunFn, RunOptions, SweepOutcome, merge, parse_shard, run_seed, run_sweep, shard_from_env,
-    shard_from_vars,
+    JOURNAL, Progress, RunFn, RunOptions, SweepOutcome, merge, parse_shard, run_seed, run_sweep,
+    shard_from_env, shard_from_vars,
 };
 pub use spec::{
-    Design, DesignKind, Diagnostic, Domain, LookupFn, Metric, MetricKind, Parameter, ResilienceMetric, Scale, Stat,
-    SweepError, SweepSpec, ValueKind, load_sweep, load_sweep_with, parse_set, parse_sweep,
+    Design, DesignKind, Diagnostic, Domain, LookupFn, Metric, MetricKind, Parameter,
+    ResilienceMetric, Scale, Stat, SweepError, SweepSpec, ValueKind, load_sweep, load_sweep_with,
+    parse_set, parse_sweep,
 };

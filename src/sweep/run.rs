@@ -17,7 +17,8 @@ use super::spec::{Design, SweepError, SweepSpec};
 
 /// Builds the scenario with the given overrides (key path → value), sets its seed, runs one
 /// replication and returns the result. Must be deterministic in its arguments.
-pub type RunFn<'a> = dyn Fn(&[(String, toml::Value)], u32, u64) -> Result<RunOutput, String> + Sync + 'a;
+pub type RunFn<'a> =
+    dyn Fn(&[(String, toml::Value)], u32, u64) -> Result<RunOutput, String> + Sync + 'a;
 
 /// Journal file name inside an output (or shard) directory.
 pub const JOURNAL: &str = "journal.txt";
@@ -56,7 +57,12 @@ pub struct RunOptions {
 
 impl Default for RunOptions {
     fn default() -> Self {
-        RunOptions { threads: 1, shard: None, resume: false, progress: Progress::Auto }
+        RunOptions {
+            threads: 1,
+            shard: None,
+            resume: false,
+            progress: Progress::Auto,
+        }
     }
 }
 
@@ -112,17 +118,25 @@ pub fn shard_from_env() -> Result<Option<(u32, u32)>, String> {
 
 /// [`shard_from_env`] with an explicit variable lookup (for tests).
 pub fn shard_from_vars(var: impl Fn(&str) -> Option<String>) -> Result<Option<(u32, u32)>, String> {
-    let (Some(id), Some(count)) = (var("SLURM_ARRAY_TASK_ID"), var("SLURM_ARRAY_TASK_COUNT")) else {
+    let (Some(id), Some(count)) = (var("SLURM_ARRAY_TASK_ID"), var("SLURM_ARRAY_TASK_COUNT"))
+    else {
         return Ok(None);
     };
-    let num = |name: &str, v: &str| v.trim().parse::<u32>().map_err(|_| format!("{name}={v} is not a number"));
+    let num = |name: &str, v: &str| {
+        v.trim()
+            .parse::<u32>()
+            .map_err(|_| format!("{name}={v} is not a number"))
+    };
     let id = num("SLURM_ARRAY_TASK_ID", &id)?;
     let count = num("SLURM_ARRAY_TASK_COUNT", &count)?;
     let min = match var("SLURM_ARRAY_TASK_MIN") {
         Some(m) => num("SLURM_ARRAY_TASK_MIN", &m)?,
         None => 1.min(id),
     };
-    let k = id.checked_sub(min).map(|d| d + 1).ok_or("SLURM_ARRAY_TASK_ID below SLURM_ARRAY_TASK_MIN")?;
+    let k = id
+        .checked_sub(min)
+        .map(|d| d + 1)
+        .ok_or("SLURM_ARRAY_TASK_ID below SLURM_ARRAY_TASK_MIN")?;
     if count == 0 || k > count {
         return Err(format!(
             "Slurm array task {id} (min {min}) does not fit {count} tasks; use a contiguous --array range"
@@ -143,7 +157,10 @@ fn fnv1a(bytes: &[u8]) -> u64 {
 }
 
 fn header_line(hash: &str, shard: (u32, u32), runs: u64, metrics: usize) -> String {
-    format!("{JOURNAL_MAGIC} hash={hash} shard={}/{} runs={runs} metrics={metrics}\n", shard.0, shard.1)
+    format!(
+        "{JOURNAL_MAGIC} hash={hash} shard={}/{} runs={runs} metrics={metrics}\n",
+        shard.0, shard.1
+    )
 }
 
 /// One journal line: `<run index> <value|_>... <fnv1a-64 of the preceding text, hex>\n`.
@@ -170,8 +187,15 @@ fn parse_journal_line(line: &str, metrics: usize) -> Option<(u64, Vec<Option<f64
     }
     let mut it = body.split(' ');
     let index = it.next()?.parse().ok()?;
-    let row: Option<Vec<Option<f64>>> =
-        it.map(|t| if t == "_" { Some(None) } else { t.parse::<f64>().ok().map(Some) }).collect();
+    let row: Option<Vec<Option<f64>>> = it
+        .map(|t| {
+            if t == "_" {
+                Some(None)
+            } else {
+                t.parse::<f64>().ok().map(Some)
+            }
+        })
+        .collect();
     let row = row?;
     (row.len() == metrics).then_some((index, row))
 }
@@ -191,7 +215,9 @@ fn read_journal(path: &Path, metrics: Option<usize>) -> Result<JournalContents, 
     let text = String::from_utf8_lossy(&bytes);
     let bad = |msg: String| SweepError::Other(format!("{}: {msg}", path.display()));
     let Some(header_end) = text.find('\n') else {
-        return Err(bad("journal header is incomplete; delete the directory and start again".into()));
+        return Err(bad(
+            "journal header is incomplete; delete the directory and start again".into(),
+        ));
     };
     let header = &text[..header_end];
     let rest = header
@@ -231,12 +257,19 @@ fn read_journal(path: &Path, metrics: Option<usize>) -> Result<JournalContents, 
         match parse_journal_line(line, mcount) {
             Some((i, row)) if terminated => {
                 if i >= runs || i % shard.1 as u64 != (shard.0 - 1) as u64 {
-                    return Err(bad(format!("line {line_no}: run {i} does not belong to this journal")));
+                    return Err(bad(format!(
+                        "line {line_no}: run {i} does not belong to this journal"
+                    )));
                 }
                 if let Some(old) = rows.insert(i, row.clone())
-                    && old.iter().zip(&row).any(|(a, b)| a.map(f64::to_bits) != b.map(f64::to_bits))
+                    && old
+                        .iter()
+                        .zip(&row)
+                        .any(|(a, b)| a.map(f64::to_bits) != b.map(f64::to_bits))
                 {
-                    return Err(bad(format!("line {line_no}: run {i} recorded twice with different values")));
+                    return Err(bad(format!(
+                        "line {line_no}: run {i} recorded twice with different values"
+                    )));
                 }
             }
             _ if next == text.len() => {
@@ -244,11 +277,22 @@ fn read_journal(path: &Path, metrics: Option<usize>) -> Result<JournalContents, 
                 torn_tail = true;
                 break;
             }
-            _ => return Err(bad(format!("line {line_no} is corrupt (only the last line may be torn)"))),
+            _ => {
+                return Err(bad(format!(
+                    "line {line_no} is corrupt (only the last line may be torn)"
+                )));
+            }
         }
         pos = next;
     }
-    Ok(JournalContents { hash, shard, runs, rows, valid_len: pos as u64, torn_tail })
+    Ok(JournalContents {
+        hash,
+        shard,
+        runs,
+        rows,
+        valid_len: pos as u64,
+        torn_tail,
+    })
 }
 
 struct Journal {
@@ -323,7 +367,10 @@ impl Reporter {
             Progress::Plain => {
                 let mut last = self.last.lock().unwrap_or_else(|e| e.into_inner());
                 let step = (self.total / 20).max(1);
-                if done / step > last.1 / step || last.0.elapsed() >= Duration::from_secs(10) || done == self.total {
+                if done / step > last.1 / step
+                    || last.0.elapsed() >= Duration::from_secs(10)
+                    || done == self.total
+                {
                     *last = (Instant::now(), done);
                     eprintln!("{}", self.line(done));
                 }
@@ -336,7 +383,11 @@ impl Reporter {
         let secs = self.start.elapsed().as_secs_f64();
         let new = done - self.started_at;
         let rate = if secs > 0.0 { new as f64 / secs } else { 0.0 };
-        let eta = if rate > 0.0 { format!("{:.0}s", (self.total - done) as f64 / rate) } else { "?".into() };
+        let eta = if rate > 0.0 {
+            format!("{:.0}s", (self.total - done) as f64 / rate)
+        } else {
+            "?".into()
+        };
         format!(
             "sweep {}: {done}/{} runs ({:.1}%), {rate:.1} runs/s, ETA {eta}",
             self.name,
@@ -381,14 +432,20 @@ fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), SweepError> {
     fs::rename(&tmp, path).map_err(|e| SweepError::io(path, e))
 }
 
-fn csv_bytes(header: Vec<String>, rows: impl Iterator<Item = Vec<String>>) -> Result<Vec<u8>, SweepError> {
-    let mut w = csv::WriterBuilder::new().terminator(csv::Terminator::Any(b'\n')).from_writer(Vec::new());
+fn csv_bytes(
+    header: Vec<String>,
+    rows: impl Iterator<Item = Vec<String>>,
+) -> Result<Vec<u8>, SweepError> {
+    let mut w = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::Any(b'\n'))
+        .from_writer(Vec::new());
     let err = |e: csv::Error| SweepError::Other(format!("csv: {e}"));
     w.write_record(&header).map_err(err)?;
     for r in rows {
         w.write_record(&r).map_err(err)?;
     }
-    w.into_inner().map_err(|e| SweepError::Other(format!("csv: {e}")))
+    w.into_inner()
+        .map_err(|e| SweepError::Other(format!("csv: {e}")))
 }
 
 #[derive(Serialize)]
@@ -432,12 +489,18 @@ fn write_outputs(
     let mut files = Vec::new();
 
     // runs.csv
-    let mut header: Vec<String> = ["point_id", "replication", "seed"].map(String::from).to_vec();
+    let mut header: Vec<String> = ["point_id", "replication", "seed"]
+        .map(String::from)
+        .to_vec();
     header.extend(keys.iter().cloned());
     header.extend(names.iter().cloned());
     let runs = (0..points.len() as u64 * r).map(|i| {
         let (p, rep) = (i / r, (i % r) as u32);
-        let mut rec = vec![p.to_string(), rep.to_string(), run_seed(seed, rep).to_string()];
+        let mut rec = vec![
+            p.to_string(),
+            rep.to_string(),
+            run_seed(seed, rep).to_string(),
+        ];
         rec.extend(points[p as usize].iter().map(fmt_value));
         rec.extend(rows(i).into_iter().map(fmt_opt));
         rec
@@ -475,7 +538,11 @@ fn write_outputs(
     files.push(path);
 
     let mut file_names = vec!["runs.csv", "points.csv"];
-    if let Design::Morris { trajectories, levels } = spec.design {
+    if let Design::Morris {
+        trajectories,
+        levels,
+    } = spec.design
+    {
         let k = spec.parameters.len();
         let delta = levels as f64 / (2.0 * (levels as f64 - 1.0));
         let trajs = morris_trajectories(trajectories, k, levels, seed);
@@ -484,7 +551,11 @@ fn write_outputs(
             for (mi, name) in names.iter().enumerate() {
                 let mut ee = Vec::new();
                 for (t, tr) in trajs.iter().enumerate() {
-                    let m = tr.order.iter().position(|&x| x == j).expect("every parameter moves once");
+                    let m = tr
+                        .order
+                        .iter()
+                        .position(|&x| x == j)
+                        .expect("every parameter moves once");
                     let a = t * (k + 1) + m;
                     if let (Some(y0), Some(y1)) = (means[a][mi], means[a + 1][mi]) {
                         ee.push((y1 - y0) / (tr.signs[m] as f64 * delta));
@@ -496,10 +567,19 @@ fn write_outputs(
                 let sigma = mu.filter(|_| n > 1).map(|mu| {
                     (ee.iter().map(|e| (e - mu) * (e - mu)).sum::<f64>() / (n - 1) as f64).sqrt()
                 });
-                rec.push(vec![key.clone(), name.clone(), fmt_opt(mu), fmt_opt(mu_star), fmt_opt(sigma), n.to_string()]);
+                rec.push(vec![
+                    key.clone(),
+                    name.clone(),
+                    fmt_opt(mu),
+                    fmt_opt(mu_star),
+                    fmt_opt(sigma),
+                    n.to_string(),
+                ]);
             }
         }
-        let header = ["parameter", "metric", "mu", "mu_star", "sigma", "effects"].map(String::from).to_vec();
+        let header = ["parameter", "metric", "mu", "mu_star", "sigma", "effects"]
+            .map(String::from)
+            .to_vec();
         let path = out_dir.join("morris.csv");
         write_atomic(&path, &csv_bytes(header, rec.into_iter())?)?;
         files.push(path);
@@ -512,7 +592,14 @@ fn write_outputs(
         kizuna_version: env!("CARGO_PKG_VERSION"),
         design: spec.design.kind().as_str(),
         design_settings: &spec.design,
-        parameters: spec.parameters.iter().map(|p| ManifestParam { key: &p.key, scale: p.scale.as_str() }).collect(),
+        parameters: spec
+            .parameters
+            .iter()
+            .map(|p| ManifestParam {
+                key: &p.key,
+                scale: p.scale.as_str(),
+            })
+            .collect(),
         metrics: names.iter().map(String::as_str).collect(),
         base: &spec.base,
         base_scenario_hash: base_hash,
@@ -524,7 +611,8 @@ fn write_outputs(
         runs: points.len() as u64 * r,
         files: file_names,
     };
-    let mut json = serde_json::to_string_pretty(&manifest).map_err(|e| SweepError::Other(e.to_string()))?;
+    let mut json =
+        serde_json::to_string_pretty(&manifest).map_err(|e| SweepError::Other(e.to_string()))?;
     json.push('\n');
     let path = out_dir.join("manifest.json");
     write_atomic(&path, json.as_bytes())?;
@@ -565,7 +653,9 @@ pub fn run_sweep(
     options: &RunOptions,
 ) -> Result<SweepOutcome, SweepError> {
     let seed = spec.seed.ok_or_else(|| {
-        SweepError::Other("the sweep has no seed (call check_against_base to take the base's seed)".into())
+        SweepError::Other(
+            "the sweep has no seed (call check_against_base to take the base's seed)".into(),
+        )
     })?;
     let points = design_points(spec, seed);
     let r = spec.replications as u64;
@@ -575,7 +665,9 @@ pub fn run_sweep(
     if k == 0 || k > n {
         return Err(SweepError::Other(format!("invalid shard {k}/{n}")));
     }
-    let mine: Vec<u64> = (0..total).filter(|i| i % n as u64 == (k - 1) as u64).collect();
+    let mine: Vec<u64> = (0..total)
+        .filter(|i| i % n as u64 == (k - 1) as u64)
+        .collect();
     let hash = spec.hash(base_hash);
     let m = spec.metrics.len();
 
@@ -608,32 +700,52 @@ pub fn run_sweep(
                 j.shard.1
             )));
         }
-        let f = OpenOptions::new().write(true).open(&jpath).map_err(|e| SweepError::io(&jpath, e))?;
+        let f = OpenOptions::new()
+            .write(true)
+            .open(&jpath)
+            .map_err(|e| SweepError::io(&jpath, e))?;
         if j.torn_tail {
-            f.set_len(j.valid_len).map_err(|e| SweepError::io(&jpath, e))?;
+            f.set_len(j.valid_len)
+                .map_err(|e| SweepError::io(&jpath, e))?;
             f.sync_all().map_err(|e| SweepError::io(&jpath, e))?;
         }
         drop(f);
         rows = j.rows;
-        OpenOptions::new().append(true).open(&jpath).map_err(|e| SweepError::io(&jpath, e))?
+        OpenOptions::new()
+            .append(true)
+            .open(&jpath)
+            .map_err(|e| SweepError::io(&jpath, e))?
     } else {
         let mut f = OpenOptions::new()
             .create_new(true)
             .append(true)
             .open(&jpath)
             .map_err(|e| SweepError::io(&jpath, e))?;
-        f.write_all(header_line(&hash, shard, total, m).as_bytes()).map_err(|e| SweepError::io(&jpath, e))?;
+        f.write_all(header_line(&hash, shard, total, m).as_bytes())
+            .map_err(|e| SweepError::io(&jpath, e))?;
         f.sync_all().map_err(|e| SweepError::io(&jpath, e))?;
         f
     };
 
-    let stored = StoredSpec { hash: hash.clone(), base_hash: base_hash.to_string(), spec: spec.clone() };
-    let text = toml::to_string(&stored).map_err(|e| SweepError::Other(format!("storing the spec: {e}")))?;
+    let stored = StoredSpec {
+        hash: hash.clone(),
+        base_hash: base_hash.to_string(),
+        spec: spec.clone(),
+    };
+    let text = toml::to_string(&stored)
+        .map_err(|e| SweepError::Other(format!("storing the spec: {e}")))?;
     write_atomic(&out_dir.join(SPEC_FILE), text.as_bytes())?;
 
     let resumed = rows.len() as u64;
-    let todo: Vec<u64> = mine.iter().copied().filter(|i| !rows.contains_key(i)).collect();
-    let journal = Mutex::new(Journal { file, last_sync: Instant::now() });
+    let todo: Vec<u64> = mine
+        .iter()
+        .copied()
+        .filter(|i| !rows.contains_key(i))
+        .collect();
+    let journal = Mutex::new(Journal {
+        file,
+        last_sync: Instant::now(),
+    });
     let rows = Mutex::new(rows);
     let reporter = Reporter::new(options.progress, &spec.name, mine.len() as u64, resumed);
     let keys: Vec<String> = spec.parameters.iter().map(|p| p.key.clone()).collect();
@@ -645,13 +757,23 @@ pub fn run_sweep(
     let result: Result<(), SweepError> = pool.install(|| {
         todo.par_iter().with_max_len(1).try_for_each(|&i| {
             let (p, rep) = (i / r, (i % r) as u32);
-            let overrides: Vec<(String, toml::Value)> =
-                keys.iter().cloned().zip(points[p as usize].iter().cloned()).collect();
+            let overrides: Vec<(String, toml::Value)> = keys
+                .iter()
+                .cloned()
+                .zip(points[p as usize].iter().cloned())
+                .collect();
             let fail = |msg: String| {
-                SweepError::Other(format!("run {i} (point {p}, replication {rep}) failed: {msg}"))
+                SweepError::Other(format!(
+                    "run {i} (point {p}, replication {rep}) failed: {msg}"
+                ))
             };
             let out = run(&overrides, rep, run_seed(seed, rep)).map_err(fail)?;
-            let row = spec.metrics.iter().map(|mt| extract(mt, &out)).collect::<Result<Vec<_>, _>>().map_err(fail)?;
+            let row = spec
+                .metrics
+                .iter()
+                .map(|mt| extract(mt, &out))
+                .collect::<Result<Vec<_>, _>>()
+                .map_err(fail)?;
             drop(out);
             let line = journal_line(i, &row);
             journal
@@ -659,7 +781,9 @@ pub fn run_sweep(
                 .unwrap_or_else(|e| e.into_inner())
                 .append(&line)
                 .map_err(|e| SweepError::io(&jpath, e))?;
-            rows.lock().unwrap_or_else(|e| e.into_inner()).insert(i, row);
+            rows.lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .insert(i, row);
             reporter.tick();
             Ok(())
         })
@@ -690,14 +814,22 @@ pub fn run_sweep(
             runs_in_shard: mine.len() as u64,
             complete: true,
         };
-        let mut json = serde_json::to_string_pretty(&man).map_err(|e| SweepError::Other(e.to_string()))?;
+        let mut json =
+            serde_json::to_string_pretty(&man).map_err(|e| SweepError::Other(e.to_string()))?;
         json.push('\n');
         let path = out_dir.join(SHARD_MANIFEST);
         write_atomic(&path, json.as_bytes())?;
         outcome.files.push(path);
     } else {
-        outcome.files =
-            write_outputs(spec, seed, base_hash, &outcome.hash, &points, &|i| rows[&i].clone(), out_dir)?;
+        outcome.files = write_outputs(
+            spec,
+            seed,
+            base_hash,
+            &outcome.hash,
+            &points,
+            &|i| rows[&i].clone(),
+            out_dir,
+        )?;
     }
     Ok(outcome)
 }
@@ -711,7 +843,9 @@ fn short(h: &str) -> &str {
 /// incomplete shards.
 pub fn merge(dirs: &[PathBuf], out_dir: &Path) -> Result<SweepOutcome, SweepError> {
     if dirs.is_empty() {
-        return Err(SweepError::Other("merge needs at least one shard directory".into()));
+        return Err(SweepError::Other(
+            "merge needs at least one shard directory".into(),
+        ));
     }
     let mut first: Option<(PathBuf, StoredSpec)> = None;
     let mut by_k: BTreeMap<u32, (PathBuf, JournalContents)> = BTreeMap::new();
@@ -722,11 +856,17 @@ pub fn merge(dirs: &[PathBuf], out_dir: &Path) -> Result<SweepOutcome, SweepErro
         let stored: StoredSpec = toml::from_str(&text)
             .map_err(|e| SweepError::Other(format!("{}: {}", sp.display(), e.message())))?;
         if stored.spec.hash(&stored.base_hash) != stored.hash {
-            return Err(SweepError::Other(format!("{}: stored spec does not match its hash", sp.display())));
+            return Err(SweepError::Other(format!(
+                "{}: stored spec does not match its hash",
+                sp.display()
+            )));
         }
         let j = read_journal(&dir.join(JOURNAL), Some(stored.spec.metrics.len()))?;
         if j.hash != stored.hash {
-            return Err(SweepError::Other(format!("{}: journal and spec belong to different sweeps", dir.display())));
+            return Err(SweepError::Other(format!(
+                "{}: journal and spec belong to different sweeps",
+                dir.display()
+            )));
         }
         match &first {
             None => first = Some((dir.clone(), stored)),
@@ -764,12 +904,21 @@ pub fn merge(dirs: &[PathBuf], out_dir: &Path) -> Result<SweepOutcome, SweepErro
     }
     let (_, stored) = first.expect("at least one directory");
     let (n, _) = count.expect("at least one directory");
-    let missing: Vec<String> = (1..=n).filter(|k| !by_k.contains_key(k)).map(|k| format!("{k}/{n}")).collect();
+    let missing: Vec<String> = (1..=n)
+        .filter(|k| !by_k.contains_key(k))
+        .map(|k| format!("{k}/{n}"))
+        .collect();
     if !missing.is_empty() {
-        return Err(SweepError::Other(format!("missing shard{} {}", if missing.len() > 1 { "s" } else { "" }, missing.join(", "))));
+        return Err(SweepError::Other(format!(
+            "missing shard{} {}",
+            if missing.len() > 1 { "s" } else { "" },
+            missing.join(", ")
+        )));
     }
     let spec = stored.spec;
-    let seed = spec.seed.ok_or_else(|| SweepError::Other("stored spec has no seed".into()))?;
+    let seed = spec
+        .seed
+        .ok_or_else(|| SweepError::Other("stored spec has no seed".into()))?;
     let points = design_points(&spec, seed);
     let total = points.len() as u64 * spec.replications as u64;
     for (k, (dir, j)) in &by_k {
@@ -787,7 +936,15 @@ pub fn merge(dirs: &[PathBuf], out_dir: &Path) -> Result<SweepOutcome, SweepErro
     }
     fs::create_dir_all(out_dir).map_err(|e| SweepError::io(out_dir, e))?;
     let row = |i: u64| by_k[&((i % n as u64) as u32 + 1)].1.rows[&i].clone();
-    let files = write_outputs(&spec, seed, &stored.base_hash, &stored.hash, &points, &row, out_dir)?;
+    let files = write_outputs(
+        &spec,
+        seed,
+        &stored.base_hash,
+        &stored.hash,
+        &points,
+        &row,
+        out_dir,
+    )?;
     Ok(SweepOutcome {
         hash: stored.hash,
         points: points.len() as u64,

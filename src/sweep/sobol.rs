@@ -81,8 +81,15 @@ pub struct Sobol {
 impl Sobol {
     /// Panics if `dims` is 0 or more than [`MAX_DIMENSIONS`].
     pub fn new(dims: usize) -> Sobol {
-        assert!((1..=MAX_DIMENSIONS).contains(&dims), "Sobol dimensions must be 1..={MAX_DIMENSIONS}");
-        Sobol { dirs: (0..dims).map(directions).collect(), x: vec![0; dims], index: 0 }
+        assert!(
+            (1..=MAX_DIMENSIONS).contains(&dims),
+            "Sobol dimensions must be 1..={MAX_DIMENSIONS}"
+        );
+        Sobol {
+            dirs: (0..dims).map(directions).collect(),
+            x: vec![0; dims],
+            index: 0,
+        }
     }
 }
 

@@ -24,16 +24,25 @@ pub struct Diagnostic {
 #[derive(Debug, thiserror::Error)]
 pub enum SweepError {
     #[error("{}", fmt_diagnostics(.file, .diagnostics))]
-    Invalid { file: String, diagnostics: Vec<Diagnostic> },
+    Invalid {
+        file: String,
+        diagnostics: Vec<Diagnostic>,
+    },
     #[error("{path}: {source}")]
-    Io { path: PathBuf, source: std::io::Error },
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     #[error("{0}")]
     Other(String),
 }
 
 impl SweepError {
     pub(crate) fn io(path: &Path, source: std::io::Error) -> SweepError {
-        SweepError::Io { path: path.to_path_buf(), source }
+        SweepError::Io {
+            path: path.to_path_buf(),
+            source,
+        }
     }
     /// The diagnostics of an `Invalid` error (empty for other kinds).
     pub fn diagnostics(&self) -> &[Diagnostic] {
@@ -217,7 +226,11 @@ pub enum Domain {
     /// Explicit list, used as given.
     Values(Vec<toml::Value>),
     /// Numeric range; `count` is used by the grid design only.
-    Range { min: f64, max: f64, count: Option<u64> },
+    Range {
+        min: f64,
+        max: f64,
+        count: Option<u64>,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -238,7 +251,11 @@ pub enum MetricKind {
     /// Statistic of a series column over the run.
     Stat { indicator: String, stat: Stat },
     /// Resilience metric of a column to a shock (by shock id).
-    Resilience { shock: String, indicator: String, metric: ResilienceMetric },
+    Resilience {
+        shock: String,
+        indicator: String,
+        metric: ResilienceMetric,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -351,14 +368,23 @@ impl SweepSpec {
         if self.seed.is_none() {
             match lookup("seed") {
                 Ok(toml::Value::Integer(s)) if s >= 0 => self.seed = Some(s as u64),
-                Ok(other) => ds.push(diag("seed", format!("the base scenario's seed is not an integer: {other}"))),
-                Err(why) => ds.push(diag("seed", format!("no seed given and the base has none: {why}"))),
+                Ok(other) => ds.push(diag(
+                    "seed",
+                    format!("the base scenario's seed is not an integer: {other}"),
+                )),
+                Err(why) => ds.push(diag(
+                    "seed",
+                    format!("no seed given and the base has none: {why}"),
+                )),
             }
         }
         if ds.is_empty() {
             Ok(())
         } else {
-            Err(SweepError::Invalid { file: self.name.clone(), diagnostics: ds })
+            Err(SweepError::Invalid {
+                file: self.name.clone(),
+                diagnostics: ds,
+            })
         }
     }
 }
@@ -386,7 +412,11 @@ pub(crate) fn hex(bytes: &[u8]) -> String {
 }
 
 fn diag(key: &str, message: impl Into<String>) -> Diagnostic {
-    Diagnostic { key: key.to_string(), line: None, message: message.into() }
+    Diagnostic {
+        key: key.to_string(),
+        line: None,
+        message: message.into(),
+    }
 }
 
 fn line_col(text: &str, offset: usize) -> (usize, usize) {
@@ -437,12 +467,27 @@ fn locate(text: &str, key: &str) -> Option<(usize, usize)> {
 /// as a TOML value, or taken as a string if that fails. Keys are top-level keys such as
 /// `replications`, `seed`, `samples`, `design`, `max_runs`.
 fn apply_sets(table: &mut toml::Table, sets: &[(String, String)]) -> Vec<Diagnostic> {
-    const SETTABLE: [&str; 9] =
-        ["name", "base", "replications", "seed", "design", "samples", "trajectories", "levels", "max_runs"];
+    const SETTABLE: [&str; 9] = [
+        "name",
+        "base",
+        "replications",
+        "seed",
+        "design",
+        "samples",
+        "trajectories",
+        "levels",
+        "max_runs",
+    ];
     let mut ds = Vec::new();
     for (key, raw) in sets {
         if !SETTABLE.contains(&key.as_str()) {
-            ds.push(diag(key, format!("--set {key}: only top-level keys can be set ({})", SETTABLE.join(", "))));
+            ds.push(diag(
+                key,
+                format!(
+                    "--set {key}: only top-level keys can be set ({})",
+                    SETTABLE.join(", ")
+                ),
+            ));
             continue;
         }
         table.insert(key.clone(), parse_value(raw));
@@ -453,7 +498,9 @@ fn apply_sets(table: &mut toml::Table, sets: &[(String, String)]) -> Vec<Diagnos
 fn parse_value(raw: &str) -> toml::Value {
     let doc = format!("v = {raw}");
     match toml::from_str::<toml::Table>(&doc) {
-        Ok(mut t) => t.remove("v").unwrap_or_else(|| toml::Value::String(raw.to_string())),
+        Ok(mut t) => t
+            .remove("v")
+            .unwrap_or_else(|| toml::Value::String(raw.to_string())),
         Err(_) => toml::Value::String(raw.to_string()),
     }
 }
@@ -465,7 +512,10 @@ pub fn load_sweep(path: impl AsRef<Path>) -> Result<SweepSpec, SweepError> {
 
 /// Loads a sweep file, applies `--set key=value` overrides (`--replications R` is
 /// `("replications", "R")`), and validates.
-pub fn load_sweep_with(path: impl AsRef<Path>, sets: &[(String, String)]) -> Result<SweepSpec, SweepError> {
+pub fn load_sweep_with(
+    path: impl AsRef<Path>,
+    sets: &[(String, String)],
+) -> Result<SweepSpec, SweepError> {
     let path = path.as_ref();
     let text = std::fs::read_to_string(path).map_err(|e| SweepError::io(path, e))?;
     let mut spec = parse_sweep(&text, &path.display().to_string(), sets)?;
@@ -484,8 +534,15 @@ pub fn parse_set(arg: &str) -> Result<(String, String), String> {
 
 /// Parses and validates sweep-file text. `file` is used in messages only. `base_path` is left as
 /// `base` (the caller resolves it; [`load_sweep`] resolves it against the file's directory).
-pub fn parse_sweep(text: &str, file: &str, sets: &[(String, String)]) -> Result<SweepSpec, SweepError> {
-    let invalid = |diagnostics: Vec<Diagnostic>| SweepError::Invalid { file: file.to_string(), diagnostics };
+pub fn parse_sweep(
+    text: &str,
+    file: &str,
+    sets: &[(String, String)],
+) -> Result<SweepSpec, SweepError> {
+    let invalid = |diagnostics: Vec<Diagnostic>| SweepError::Invalid {
+        file: file.to_string(),
+        diagnostics,
+    };
     let mut table: toml::Table = toml::from_str(text).map_err(|e: toml::de::Error| {
         invalid(vec![Diagnostic {
             key: String::new(),
@@ -506,9 +563,15 @@ pub fn parse_sweep(text: &str, file: &str, sets: &[(String, String)]) -> Result<
             }])
         })?
     } else {
-        toml::Value::Table(table).try_into().map_err(|e: toml::de::Error| {
-            invalid(vec![Diagnostic { key: String::new(), line: None, message: e.message().to_string() }])
-        })?
+        toml::Value::Table(table)
+            .try_into()
+            .map_err(|e: toml::de::Error| {
+                invalid(vec![Diagnostic {
+                    key: String::new(),
+                    line: None,
+                    message: e.message().to_string(),
+                }])
+            })?
     };
     let mut ds = Vec::new();
     let spec = validate(raw, &mut ds);
@@ -622,14 +685,20 @@ fn validate(raw: SweepFile, ds: &mut Vec<Diagnostic>) -> SweepSpec {
                             format!("must be an even number ≥ 2 (Δ = p/(2(p−1)) needs p even), got {levels}"),
                         ));
                     }
-                    Design::Morris { trajectories, levels: levels.min(1 << 20) as u32 }
+                    Design::Morris {
+                        trajectories,
+                        levels: levels.min(1 << 20) as u32,
+                    }
                 }
             }
         }
     };
 
     if raw.parameters.is_empty() {
-        ds.push(diag("parameters", "at least one [[parameters]] entry is required"));
+        ds.push(diag(
+            "parameters",
+            "at least one [[parameters]] entry is required",
+        ));
     }
     let mut parameters = Vec::new();
     for (i, p) in raw.parameters.into_iter().enumerate() {
@@ -640,18 +709,27 @@ fn validate(raw: SweepFile, ds: &mut Vec<Diagnostic>) -> SweepSpec {
         } else if key.trim().is_empty() {
             ds.push(diag(&format!("{at}.key"), "must not be empty"));
         } else if parameters.iter().any(|q: &Parameter| q.key == key) {
-            ds.push(diag(&format!("{at}.key"), format!("`{key}` is swept twice")));
+            ds.push(diag(
+                &format!("{at}.key"),
+                format!("`{key}` is swept twice"),
+            ));
         }
         let scale = p.scale.unwrap_or_default();
         let integer = p.integer.unwrap_or(false);
         let has_range = p.min.is_some() || p.max.is_some() || p.count.is_some();
         let domain = match (p.values, has_range) {
             (Some(_), true) => {
-                ds.push(diag(&format!("{at}.values"), "give either `values` or `min`/`max`/`count`, not both"));
+                ds.push(diag(
+                    &format!("{at}.values"),
+                    "give either `values` or `min`/`max`/`count`, not both",
+                ));
                 Domain::Values(vec![])
             }
             (None, false) => {
-                ds.push(diag(&at, "needs either `values = [...]` or `min` and `max`"));
+                ds.push(diag(
+                    &at,
+                    "needs either `values = [...]` or `min` and `max`",
+                ));
                 Domain::Values(vec![])
             }
             (Some(vs), false) => {
@@ -661,17 +739,32 @@ fn validate(raw: SweepFile, ds: &mut Vec<Diagnostic>) -> SweepSpec {
                 for (j, v) in vs.iter().enumerate() {
                     let ok = matches!(
                         v,
-                        toml::Value::Float(_) | toml::Value::Integer(_) | toml::Value::String(_) | toml::Value::Boolean(_)
+                        toml::Value::Float(_)
+                            | toml::Value::Integer(_)
+                            | toml::Value::String(_)
+                            | toml::Value::Boolean(_)
                     );
                     if !ok {
-                        ds.push(diag(&format!("{at}.values[{j}]"), format!("must be a number, string or boolean, got a {}", v.type_str())));
+                        ds.push(diag(
+                            &format!("{at}.values[{j}]"),
+                            format!(
+                                "must be a number, string or boolean, got a {}",
+                                v.type_str()
+                            ),
+                        ));
                     } else if number(v).is_some() != vs.first().and_then(number).is_some()
                         || (number(v).is_none() && v.type_str() != vs[0].type_str())
                     {
-                        ds.push(diag(&format!("{at}.values[{j}]"), "all values of a parameter must have the same type"));
+                        ds.push(diag(
+                            &format!("{at}.values[{j}]"),
+                            "all values of a parameter must have the same type",
+                        ));
                     }
                     if scale == Scale::Log && !number(v).is_some_and(|x| x > 0.0) {
-                        ds.push(diag(&format!("{at}.values[{j}]"), "scale = \"log\" needs positive numbers"));
+                        ds.push(diag(
+                            &format!("{at}.values[{j}]"),
+                            "scale = \"log\" needs positive numbers",
+                        ));
                     }
                 }
                 let vs = if integer {
@@ -696,7 +789,10 @@ fn validate(raw: SweepFile, ds: &mut Vec<Diagnostic>) -> SweepSpec {
                         Some(v) => match number(&v) {
                             Some(x) if x.is_finite() => x,
                             _ => {
-                                ds.push(diag(&format!("{at}.{name}"), format!("must be a finite number, got {v}")));
+                                ds.push(diag(
+                                    &format!("{at}.{name}"),
+                                    format!("must be a finite number, got {v}"),
+                                ));
                                 f64::NAN
                             }
                         },
@@ -706,34 +802,58 @@ fn validate(raw: SweepFile, ds: &mut Vec<Diagnostic>) -> SweepSpec {
                 let max = num("max", p.max, ds);
                 let count = match (p.count, raw.design) {
                     (None, Some(DesignKind::Grid)) => {
-                        ds.push(diag(&format!("{at}.count"), "is required with a range in a grid design"));
+                        ds.push(diag(
+                            &format!("{at}.count"),
+                            "is required with a range in a grid design",
+                        ));
                         None
                     }
                     (Some(c), _) if c < 1 => {
-                        ds.push(diag(&format!("{at}.count"), format!("must be at least 1, got {c}")));
+                        ds.push(diag(
+                            &format!("{at}.count"),
+                            format!("must be at least 1, got {c}"),
+                        ));
                         None
                     }
                     (c, _) => c.map(|c| c as u64),
                 };
                 if min.is_finite() && max.is_finite() {
                     if min > max || (min == max && count != Some(1)) {
-                        ds.push(diag(&format!("{at}.max"), format!("must be greater than min ({min}), got {max}")));
+                        ds.push(diag(
+                            &format!("{at}.max"),
+                            format!("must be greater than min ({min}), got {max}"),
+                        ));
                     }
                     if count == Some(1) && min != max {
-                        ds.push(diag(&format!("{at}.count"), "count = 1 needs min = max (use values = [x] for a fixed value)"));
+                        ds.push(diag(
+                            &format!("{at}.count"),
+                            "count = 1 needs min = max (use values = [x] for a fixed value)",
+                        ));
                     }
                     if scale == Scale::Log && min <= 0.0 {
-                        ds.push(diag(&format!("{at}.min"), format!("scale = \"log\" needs min > 0, got {min}")));
+                        ds.push(diag(
+                            &format!("{at}.min"),
+                            format!("scale = \"log\" needs min > 0, got {min}"),
+                        ));
                     }
                 }
                 Domain::Range { min, max, count }
             }
         };
-        parameters.push(Parameter { key, domain, scale, integer, kind: None });
+        parameters.push(Parameter {
+            key,
+            domain,
+            scale,
+            integer,
+            kind: None,
+        });
     }
 
     if raw.metrics.is_empty() {
-        ds.push(diag("metrics", "at least one [[metrics]] entry is required"));
+        ds.push(diag(
+            "metrics",
+            "at least one [[metrics]] entry is required",
+        ));
     }
     let mut metrics: Vec<Metric> = Vec::new();
     for (i, m) in raw.metrics.into_iter().enumerate() {
@@ -741,46 +861,83 @@ fn validate(raw: SweepFile, ds: &mut Vec<Diagnostic>) -> SweepSpec {
         let name = m.name.clone().unwrap_or_default();
         if m.name.is_none() {
             ds.push(diag(&format!("{at}.name"), "is required"));
-        } else if name.trim().is_empty() || name.contains(',') || name.contains('"') || name.contains('\n') {
-            ds.push(diag(&format!("{at}.name"), "must be non-empty and contain no comma, quote or newline"));
+        } else if name.trim().is_empty()
+            || name.contains(',')
+            || name.contains('"')
+            || name.contains('\n')
+        {
+            ds.push(diag(
+                &format!("{at}.name"),
+                "must be non-empty and contain no comma, quote or newline",
+            ));
         } else if metrics.iter().any(|q| q.name == name) {
-            ds.push(diag(&format!("{at}.name"), format!("metric `{name}` is defined twice")));
+            ds.push(diag(
+                &format!("{at}.name"),
+                format!("metric `{name}` is defined twice"),
+            ));
         } else if ["point_id", "replication", "seed"].contains(&name.as_str())
             || parameters.iter().any(|p| p.key == name)
         {
-            ds.push(diag(&format!("{at}.name"), format!("`{name}` clashes with another column of runs.csv")));
+            ds.push(diag(
+                &format!("{at}.name"),
+                format!("`{name}` clashes with another column of runs.csv"),
+            ));
         }
         let kind = match (m.indicator, m.resilience) {
             (Some(_), Some(_)) => {
-                ds.push(diag(&at, "give either `indicator` (with `at` or `stat`) or `resilience`, not both"));
+                ds.push(diag(
+                    &at,
+                    "give either `indicator` (with `at` or `stat`) or `resilience`, not both",
+                ));
                 None
             }
             (None, None) => {
                 ds.push(diag(&at, "needs `indicator` (with `at` or `stat`) or `resilience = { shock, indicator, metric }`"));
                 None
             }
-            (Some(ind), None) => match (m.at, m.stat) {
-                (Some(_), Some(_)) => {
-                    ds.push(diag(&format!("{at}.at"), "give either `at` or `stat`, not both"));
-                    None
-                }
-                (None, None) => {
-                    ds.push(diag(&format!("{at}.indicator"), "needs `at = \"YYYYQn\"` or `stat = \"mean\"|\"final\"|\"min\"|\"max\"`"));
-                    None
-                }
-                (Some(q), None) => {
-                    if crate::model::time::Quarter::parse(&q).is_none() {
-                        ds.push(diag(&format!("{at}.at"), format!("`{q}` is not a quarter like 2030Q4")));
+            (Some(ind), None) => {
+                match (m.at, m.stat) {
+                    (Some(_), Some(_)) => {
+                        ds.push(diag(
+                            &format!("{at}.at"),
+                            "give either `at` or `stat`, not both",
+                        ));
+                        None
                     }
-                    Some(MetricKind::At { indicator: ind, at: q })
+                    (None, None) => {
+                        ds.push(diag(&format!("{at}.indicator"), "needs `at = \"YYYYQn\"` or `stat = \"mean\"|\"final\"|\"min\"|\"max\"`"));
+                        None
+                    }
+                    (Some(q), None) => {
+                        if crate::model::time::Quarter::parse(&q).is_none() {
+                            ds.push(diag(
+                                &format!("{at}.at"),
+                                format!("`{q}` is not a quarter like 2030Q4"),
+                            ));
+                        }
+                        Some(MetricKind::At {
+                            indicator: ind,
+                            at: q,
+                        })
+                    }
+                    (None, Some(stat)) => Some(MetricKind::Stat {
+                        indicator: ind,
+                        stat,
+                    }),
                 }
-                (None, Some(stat)) => Some(MetricKind::Stat { indicator: ind, stat }),
-            },
+            }
             (None, Some(r)) => {
                 if m.at.is_some() || m.stat.is_some() {
-                    ds.push(diag(&format!("{at}.resilience"), "`at`/`stat` do not apply to a resilience metric"));
+                    ds.push(diag(
+                        &format!("{at}.resilience"),
+                        "`at`/`stat` do not apply to a resilience metric",
+                    ));
                 }
-                Some(MetricKind::Resilience { shock: r.shock, indicator: r.indicator, metric: r.metric })
+                Some(MetricKind::Resilience {
+                    shock: r.shock,
+                    indicator: r.indicator,
+                    metric: r.metric,
+                })
             }
         };
         if let Some(kind) = kind {

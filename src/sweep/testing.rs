@@ -21,7 +21,12 @@ fn mix(x: u64) -> u64 {
 
 /// A synthetic replication whose values depend deterministically on the overrides, the seed and
 /// the replication. `work` adds that many rounds of busy work (for benchmarks).
-pub fn fake_run(overrides: &[(String, toml::Value)], replication: u32, seed: u64, work: u64) -> RunOutput {
+pub fn fake_run(
+    overrides: &[(String, toml::Value)],
+    replication: u32,
+    seed: u64,
+    work: u64,
+) -> RunOutput {
     let mut x = 0.0;
     let mut h = 0u64;
     for (k, v) in overrides {
@@ -47,10 +52,14 @@ pub fn fake_run(overrides: &[(String, toml::Value)], replication: u32, seed: u64
         values.push(100.0 + 10.0 * x + t as f64 * (1.0 + u) + (acc & 1) as f64 * 0.0);
         values.push(x * u + t as f64 * 0.01 * replication as f64);
     }
-    let series = Series { columns: FAKE_COLUMNS.iter().map(|c| c.to_string()).collect(), steps, values };
+    let series = Series {
+        columns: FAKE_COLUMNS.iter().map(|c| c.to_string()).collect(),
+        steps,
+        values,
+    };
     let metrics = Resilience {
         depth: 0.1 * u + 0.01 * x,
-        recovery_quarters: (u >= 0.3).then(|| (u * 10.0) as u32),
+        recovery_quarters: (u >= 0.3).then_some((u * 10.0) as u32),
         loss_area_quarters: u * x,
         recovery_ratio: [Some(u), None, Some(0.5 * u)],
         bounce_forward: (u >= 0.3).then_some(1.0 + u / 10.0),
@@ -64,7 +73,11 @@ pub fn fake_run(overrides: &[(String, toml::Value)], replication: u32, seed: u64
         counterfactual: vec![],
     }];
     RunOutput {
-        result: ReplicationResult { replication, series, resilience },
+        result: ReplicationResult {
+            replication,
+            series,
+            resilience,
+        },
         start: Quarter::parse(FAKE_START).expect("valid quarter"),
         shock_ids: vec!["crisis".to_string()],
     }
@@ -89,5 +102,7 @@ pub fn fake_lookup(key: &str) -> Result<toml::Value, String> {
     if key.starts_with("parameters.") {
         return Ok(toml::Value::Float(0.5));
     }
-    Err(format!("no such key in the base scenario (did you mean `parameters.{key}`?)"))
+    Err(format!(
+        "no such key in the base scenario (did you mean `parameters.{key}`?)"
+    ))
 }
