@@ -41,15 +41,16 @@ pub fn fake_run(
             _ => {}
         }
     }
-    let mut acc = mix(seed ^ h);
+    // Busy work the optimiser cannot remove (black_box on every round).
+    let mut acc = std::hint::black_box(mix(seed ^ h));
     for _ in 0..work {
-        acc = mix(acc);
+        acc = std::hint::black_box(mix(acc));
     }
     let u = (mix(seed ^ replication as u64) >> 11) as f64 / 9_007_199_254_740_992.0;
     let steps = 24;
     let mut values = Vec::with_capacity(steps * 2);
     for t in 0..steps {
-        values.push(100.0 + 10.0 * x + t as f64 * (1.0 + u) + (acc & 1) as f64 * 0.0);
+        values.push(100.0 + 10.0 * x + t as f64 * (1.0 + u));
         values.push(x * u + t as f64 * 0.01 * replication as f64);
     }
     let series = Series {
