@@ -10,3 +10,4 @@ pub mod output;
 pub mod plot;
 pub mod runner;
 pub mod scenario;
+pub mod sweep;

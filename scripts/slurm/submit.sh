@@ -1,0 +1,18 @@
+#!/bin/bash
+# Submits a sweep as a Slurm job array of N shards plus a dependent merge job.
+#   scripts/slurm/submit.sh SWEEP.toml OUT_DIR N [kizuna sweep args...]
+set -euo pipefail
+SWEEP=${1:?usage: submit.sh SWEEP.toml OUT_DIR N [kizuna sweep args...]}
+OUT=${2:?usage: submit.sh SWEEP.toml OUT_DIR N}
+N=${3:?usage: submit.sh SWEEP.toml OUT_DIR N}
+shift 3
+KIZUNA=${KIZUNA:-kizuna}
+HERE=$(cd "$(dirname "$0")" && pwd)
+mkdir -p "$OUT"
+JOBID=$(sbatch --parsable --array="1-$N" --output="$OUT/slurm-%A_%a.out" "$HERE/sweep.sbatch" "$SWEEP" "$OUT" "$@")
+JOBID=${JOBID%%;*}
+SHARDS=$(for k in $(seq 1 "$N"); do printf '%q ' "$OUT/shard-$k"; done)
+MERGE=$(sbatch --parsable --dependency="afterok:$JOBID" --kill-on-invalid-dep=yes \
+  --job-name=kizuna-merge --output="$OUT/slurm-merge-%j.out" \
+  --wrap "$(printf '%q' "$KIZUNA") sweep-merge --out $(printf '%q' "$OUT") $SHARDS")
+echo "array job $JOBID ($N shards), merge job $MERGE → $OUT"
