@@ -1,10 +1,64 @@
 //! Scenarios and data files compiled into the binary, so `kizuna run` works from any directory.
 
 /// (file name, one-line summary, text) of every built-in scenario.
-pub const SCENARIOS: &[(&str, &str)] = &[(
-    "vietnam_japan.toml",
-    include_str!("../../scenarios/vietnam_japan.toml"),
-)];
+pub const SCENARIOS: &[(&str, &str)] = &[
+    (
+        "vietnam_japan.toml",
+        include_str!("../../scenarios/vietnam_japan.toml"),
+    ),
+    (
+        "cooperation_1_0.toml",
+        include_str!("../../scenarios/cooperation_1_0.toml"),
+    ),
+    (
+        "cooperation_2_0.toml",
+        include_str!("../../scenarios/cooperation_2_0.toml"),
+    ),
+    (
+        "aid_cut_abrupt.toml",
+        include_str!("../../scenarios/aid_cut_abrupt.toml"),
+    ),
+    (
+        "aid_cut_gradual.toml",
+        include_str!("../../scenarios/aid_cut_gradual.toml"),
+    ),
+    (
+        "donor_concentration_high.toml",
+        include_str!("../../scenarios/donor_concentration_high.toml"),
+    ),
+    (
+        "donor_concentration_low.toml",
+        include_str!("../../scenarios/donor_concentration_low.toml"),
+    ),
+    (
+        "geopolitical_crisis.toml",
+        include_str!("../../scenarios/geopolitical_crisis.toml"),
+    ),
+    (
+        "supply_chain_shock.toml",
+        include_str!("../../scenarios/supply_chain_shock.toml"),
+    ),
+    (
+        "supply_chain_shock_diversified.toml",
+        include_str!("../../scenarios/supply_chain_shock_diversified.toml"),
+    ),
+    (
+        "mitigation_none.toml",
+        include_str!("../../scenarios/mitigation_none.toml"),
+    ),
+    (
+        "mitigation_full.toml",
+        include_str!("../../scenarios/mitigation_full.toml"),
+    ),
+    (
+        "asean_japan.toml",
+        include_str!("../../scenarios/asean_japan.toml"),
+    ),
+    (
+        "korea_vietnam.toml",
+        include_str!("../../scenarios/korea_vietnam.toml"),
+    ),
+];
 
 /// The default scenario.
 pub const DEFAULT: &str = "vietnam_japan.toml";
