@@ -15,6 +15,10 @@ use std::process::ExitCode;
 use std::sync::Mutex;
 use std::time::Instant;
 
+macro_rules! out {
+    ($($t:tt)*) => { say(format_args!($($t)*)) };
+}
+
 #[derive(Parser, Debug)]
 #[command(
     name = "kizuna",
@@ -143,7 +147,7 @@ pub fn run_cli(cli: Cli) -> Result<(), CliError> {
         Command::Check { scenarios, sets } => cmd_check(&scenarios, &sets),
         Command::List => {
             for (name, text) in builtin::SCENARIOS {
-                println!(
+                out!(
                     "{:<28} {}",
                     name.trim_end_matches(".toml"),
                     builtin::summary(text)
@@ -154,10 +158,16 @@ pub fn run_cli(cli: Cli) -> Result<(), CliError> {
         Command::Plot { dir, indicators } => cmd_plot(&dir, indicators),
         Command::Fit { dir, data } => cmd_fit(&dir, data.as_deref()),
         Command::Reference => {
-            print!("{}", scenario_reference());
+            out!("{}", scenario_reference().trim_end());
             Ok(())
         }
     }
+}
+
+/// Prints a line to stdout; a closed pipe (`kizuna list | head -1`) is not an error.
+fn say(args: std::fmt::Arguments<'_>) {
+    use std::io::Write;
+    let _ = writeln!(std::io::stdout().lock(), "{args}");
 }
 
 /// The generated scenario key reference (committed as docs/SCENARIO_REFERENCE.md).
@@ -262,6 +272,12 @@ fn cmd_run(
     let cfg = &loaded.config;
     let reps = loaded.replications();
     let target = out.unwrap_or_else(|| PathBuf::from("output").join(&cfg.name));
+    if target.exists() && !target.is_dir() {
+        return Err(CliError::Input(format!(
+            "--out {}: exists and is not a directory",
+            target.display()
+        )));
+    }
     let progress = Progress::new(
         reps as u64,
         &format!("running {} ({} replications)", cfg.name, reps),
@@ -388,9 +404,9 @@ fn cmd_check(scenarios: &[String], sets: &[String]) -> Result<(), CliError> {
             Ok(s) => {
                 let c = &s.config;
                 let firms: u64 = c.firm_populations.iter().map(|f| f.count as u64).sum();
-                println!("{spec}: ok");
-                println!("  name         {}", c.name);
-                println!(
+                out!("{spec}: ok");
+                out!("  name         {}", c.name);
+                out!(
                     "  horizon      {} to {} ({} quarters), seed {}, {} replications",
                     c.start,
                     c.end,
@@ -398,7 +414,7 @@ fn cmd_check(scenarios: &[String], sets: &[String]) -> Result<(), CliError> {
                     c.seed,
                     s.replications()
                 );
-                println!(
+                out!(
                     "  entities     {} countries, {} pairs, {} donors, {} institutions, {} firms in {} populations, {} talent programmes",
                     c.countries.len(),
                     c.pairs.len(),
@@ -413,7 +429,7 @@ fn cmd_check(scenarios: &[String], sets: &[String]) -> Result<(), CliError> {
                     .iter()
                     .map(|p| format!("{} ({:?}, dose {})", p.name, p.lever, p.dose))
                     .collect();
-                println!(
+                out!(
                     "  programmes   {}",
                     if progs.is_empty() {
                         "none".into()
@@ -426,7 +442,7 @@ fn cmd_check(scenarios: &[String], sets: &[String]) -> Result<(), CliError> {
                     .iter()
                     .map(|s| format!("{} ({} {})", s.id, output::kind_label(s.kind), s.start))
                     .collect();
-                println!(
+                out!(
                     "  shocks       {}",
                     if shocks.is_empty() {
                         "none".into()
@@ -441,7 +457,7 @@ fn cmd_check(scenarios: &[String], sets: &[String]) -> Result<(), CliError> {
                     .map(|c| c.code.as_str())
                     .collect();
                 if !proxies.is_empty() {
-                    println!(
+                    out!(
                         "  proxies      Hofstede scores are proxies for: {}",
                         proxies.join(", ")
                     );
@@ -468,7 +484,7 @@ fn cmd_plot(dir: &Path, indicators: Vec<String>) -> Result<(), CliError> {
                 },
             )
             .map_err(|e| CliError::Input(e.to_string()))?;
-            println!(
+            out!(
                 "wrote {} plots into {}",
                 written.len(),
                 dir.join("plots").display()
@@ -490,7 +506,7 @@ fn cmd_plot(dir: &Path, indicators: Vec<String>) -> Result<(), CliError> {
         },
     )
     .map_err(|e| CliError::Input(e.to_string()))?;
-    println!(
+    out!(
         "wrote {} plots into {}",
         written.len(),
         dir.join("plots").display()
@@ -515,7 +531,7 @@ fn cmd_fit(dir: &Path, data: Option<&Path>) -> Result<(), CliError> {
         observed::fit_summary_csv(&summaries),
     )
     .map_err(|e| CliError::Failure(e.to_string()))?;
-    print!("{}", observed::fit_table(&summaries));
-    println!("per-year values: {}", dir.join("fit.csv").display());
+    out!("{}", observed::fit_table(&summaries).trim_end());
+    out!("per-year values: {}", dir.join("fit.csv").display());
     Ok(())
 }

@@ -294,8 +294,15 @@ impl StagedDir {
         std::fs::write(self.staging.join(name), contents)
     }
 
-    /// Replaces the target with the staged directory.
+    /// Replaces the target with the staged directory. A target that exists but is not a
+    /// directory is refused (and left alone).
     pub fn commit(mut self) -> std::io::Result<PathBuf> {
+        if self.target.exists() && !self.target.is_dir() {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::AlreadyExists,
+                "exists and is not a directory",
+            ));
+        }
         if self.target.exists() {
             let old = self.staging.with_extension("old");
             std::fs::rename(&self.target, &old)?;

@@ -29,11 +29,19 @@ fn fast(o: &[(String, toml::Value)], r: u32, s: u64) -> Result<RunOutput, String
 }
 
 fn opts(resume: bool) -> RunOptions {
-    RunOptions { threads: 2, shard: None, resume, progress: Progress::Quiet }
+    RunOptions {
+        threads: 2,
+        shard: None,
+        resume,
+        progress: Progress::Quiet,
+    }
 }
 
 fn files(dir: &Path) -> Vec<Vec<u8>> {
-    ["runs.csv", "points.csv", "manifest.json"].iter().map(|f| fs::read(dir.join(f)).unwrap()).collect()
+    ["runs.csv", "points.csv", "manifest.json"]
+        .iter()
+        .map(|f| fs::read(dir.join(f)).unwrap())
+        .collect()
 }
 
 #[test]
@@ -62,17 +70,28 @@ fn kill_9_mid_sweep_then_resume_gives_identical_bytes() {
     let journal = work.path().join(JOURNAL);
     let t0 = Instant::now();
     loop {
-        let lines = fs::read_to_string(&journal).map(|t| t.lines().count()).unwrap_or(0);
+        let lines = fs::read_to_string(&journal)
+            .map(|t| t.lines().count())
+            .unwrap_or(0);
         if lines > 20 {
             break;
         }
-        assert!(t0.elapsed() < Duration::from_secs(60), "child made no progress");
-        assert!(child.try_wait().unwrap().is_none(), "child finished before it could be killed");
+        assert!(
+            t0.elapsed() < Duration::from_secs(60),
+            "child made no progress"
+        );
+        assert!(
+            child.try_wait().unwrap().is_none(),
+            "child finished before it could be killed"
+        );
         std::thread::sleep(Duration::from_millis(5));
     }
     child.kill().unwrap(); // SIGKILL
     child.wait().unwrap();
-    assert!(!work.path().join("runs.csv").exists(), "the killed sweep must not have finished");
+    assert!(
+        !work.path().join("runs.csv").exists(),
+        "the killed sweep must not have finished"
+    );
     let done_before = fs::read_to_string(&journal).unwrap().lines().count() - 1;
     assert!(done_before < 124);
 

@@ -11,8 +11,11 @@
 //! case shows in commitments, not in net flows). Loans are repaid after a grace period, linearly
 //! over the repayment period, so net ODA falls as old loans mature.
 //!
-//! Capacity (A4): `ΔK = g_K a own K(1−K)/K_mid − δ_frag (1 − HHI) a − δ_crowd a (1 − own) 𝟙[K > K_mid]
-//! − δ_K (K − K_floor)`, `own = Σ_d s_d (o₀ + (1 − o₀) m_d)`; the floor rises with income.
+//! Capacity (A4): `ΔK = g_K a own K(1−K)/K_mid − δ_frag (1 − HHI) a K − δ_crowd a (1 − own) K 𝟙[K > K_mid]
+//! − δ_K (K − K_floor)`, `own = Σ_d s_d (o₀ + (1 − o₀) m_d)`; the floor rises with income. The
+//! erosion terms carry a factor K (a deviation from the domain notes' A4): fragmentation and
+//! crowding-out erode the capacity there is, so K stays in (0, 1) and aid with ownership builds
+//! capacity up to an interior level instead of driving it to zero.
 //! Metrics (A3): `a = 4·net ODA / GNI`, `HHI = Σ_d s_d²`, volatility = SD of Δln gross ODA over
 //! 20 quarters.
 //!
@@ -61,9 +64,9 @@ pub fn capacity_change(
     floor: f64,
 ) -> f64 {
     let growth = p.growth * aid_gni * ownership * k * (1.0 - k) / p.midpoint;
-    let fragmentation = p.fragmentation_drag * (1.0 - hhi) * aid_gni;
+    let fragmentation = p.fragmentation_drag * (1.0 - hhi) * aid_gni * k;
     let crowding = if k > p.midpoint {
-        p.crowding_out * aid_gni * (1.0 - ownership)
+        p.crowding_out * aid_gni * (1.0 - ownership) * k
     } else {
         0.0
     };
@@ -359,9 +362,12 @@ mod tests {
     fn capacity_grows_with_owned_aid_and_erodes_with_fragmentation() {
         let p = CapacityParams::default();
         // K 0.3, aid 5 % of GNI, ownership 0.7, HHI 0.4, floor 0.3:
-        // 0.5·0.05·0.7·0.3·0.7/0.5 − 0.2·0.6·0.05 − 0 − 0.01·0 = 0.00735 − 0.006 = 0.00135
+        // 0.5·0.05·0.7·0.3·0.7/0.5 − 0.2·0.6·0.05·0.3 − 0 − 0.01·0 = 0.00735 − 0.0018 = 0.00555
         let dk = capacity_change(&p, 0.3, 0.05, 0.7, 0.4, 0.3);
-        assert!((dk - 0.00135).abs() < 1e-12, "dk {dk}");
+        assert!((dk - 0.00555).abs() < 1e-12, "dk {dk}");
+        // Above K_mid with low ownership, crowding out: 0.8, aid 10 %, own 0.4, HHI 1, floor 0.8:
+        // 0.5·0.1·0.4·0.8·0.2/0.5 − 0 − 0.2·0.1·0.6·0.8 = 0.0064 − 0.0096 = −0.0032
+        assert!((capacity_change(&p, 0.8, 0.1, 0.4, 1.0, 0.8) + 0.0032).abs() < 1e-12);
         // Fully concentrated aid: no fragmentation drag.
         assert!(capacity_change(&p, 0.3, 0.05, 0.7, 1.0, 0.3) > dk);
     }

@@ -11,7 +11,7 @@
 
 use super::config::{Config, InstitutionKind, Lever, ProgrammeConfig};
 use super::time::Quarter;
-use super::world::World;
+use super::world::{NONE_U32, World};
 
 /// Dose of a programme at quarter `q`.
 pub fn programme_level(p: &ProgrammeConfig, q: Quarter) -> f64 {
@@ -81,6 +81,11 @@ impl World {
             if programme_running(prog, q) {
                 pair.mitigation_cost_q += prog.cost_usd_per_q;
                 self.mitigation_cost_q += prog.cost_usd_per_q;
+            }
+        }
+        for pair in self.pairs.iter_mut() {
+            if pair.cooperation_mode > 0.0 && pair.cocreation_since == NONE_U32 {
+                pair.cocreation_since = self.step;
             }
         }
         for inst in &cfg.institutions {

@@ -5,6 +5,7 @@
 //! projects), X = the larger shocked capacity share of the two firms. Trust evidence then moves
 //! by T1–T3 (see `trust`), performance π is an exponential average of ±1 outcomes, and the
 //! partnership is flagged in serious trouble the first quarter that `T < 0.4` or `π < 0`.
+//! Co-creation's coordination cost (F4) fades with the time the pair has worked in that mode.
 //! Country-pair trust (T4) is updated from running sums of this pass. Training of a partnership
 //! approaches the pair's training dose when it is higher and otherwise decays at δ_τ.
 //!
@@ -88,16 +89,25 @@ impl World {
                 tr * (1.0 - pf.training_decay_per_q)
             };
             let mut mode = pair.cooperation_mode;
+            // Co-creation routines are learned by the relationship, not by each partnership: the
+            // coordination cost fades with the time the pair (or the donor, for its projects)
+            // has worked in that mode.
+            let mut relationship_since = pair.cocreation_since;
             if ps.mode[id] == PartnershipMode::OdaProject {
-                mode = mode.max(cfg.donors[ps.donor[id] as usize].cooperation_mode);
+                let donor_mode = cfg.donors[ps.donor[id] as usize].cooperation_mode;
+                if donor_mode > 0.0 {
+                    relationship_since = 0;
+                }
+                mode = mode.max(donor_mode);
             }
             if mode > 0.0 && ps.cocreation_since[id] == NONE_U32 {
                 ps.cocreation_since[id] = step;
             }
-            let quarters_in_mode = if ps.cocreation_since[id] == NONE_U32 {
+            let since = ps.cocreation_since[id].min(relationship_since);
+            let quarters_in_mode = if since == NONE_U32 {
                 0.0
             } else {
-                (step - ps.cocreation_since[id]) as f64
+                (step - since) as f64
             };
             let graduates = if host != NONE_U32 {
                 firms.graduate_share[host as usize]
@@ -300,20 +310,20 @@ mod tests {
     #[test]
     fn success_probability_is_the_logit_worked_out_by_hand() {
         let p = OutcomeParams::default();
-        // 2.4 + 2·0 − 4·0.37 + 1·0.5 − 0 = 1.42 → σ = 0.8053
+        // 0.9 + 2·0 − 2·0.37 + 1·0.5 − 0 = 0.66 → σ = 0.6593
         let ps = success_probability(&p, 0.5, 0.37, 0.5, 0.0);
-        assert!((ps - 1.0 / (1.0 + (-1.42f64).exp())).abs() < 1e-12);
+        assert!((ps - 1.0 / (1.0 + (-0.66f64).exp())).abs() < 1e-12);
         assert!(success_probability(&p, 0.5, 0.37, 0.5, 0.3) < ps);
     }
 
     #[test]
     fn termination_hazard_at_reference_values_is_the_base_rate() {
         let p = HazardParams::default();
-        // F̄ = F̄_ref, T = ½, π = 0, X = 0: h = h₀ = 0.015 → P = 1 − e^−0.015
+        // F̄ = F̄_ref, T = ½, π = 0, X = 0: h = h₀ = 0.010 → P = 1 − e^−0.010
         let prob = termination_probability(&p, 0.3, 0.5, 0.0, 0.0);
-        assert!((prob - (1.0 - (-0.015f64).exp())).abs() < 1e-12);
+        assert!((prob - (1.0 - (-0.010f64).exp())).abs() < 1e-12);
         // Lower trust raises it by e^{3·0.2}.
         let low = termination_probability(&p, 0.3, 0.3, 0.0, 0.0);
-        assert!((low - (1.0 - (-0.015 * (0.6f64).exp()).exp())).abs() < 1e-12);
+        assert!((low - (1.0 - (-0.010 * (0.6f64).exp()).exp())).abs() < 1e-12);
     }
 }

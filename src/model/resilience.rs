@@ -3,7 +3,8 @@
 //! depth `1 − min q`; recovery time = quarters from t_s to the first of 4 consecutive quarters
 //! with `q ≥ 0.95` after the trough; loss area `Σ (1 − q)` from t_s to recovery (or the horizon);
 //! recovery ratio at h `(q(t_s+h) − q_min)/(1 − q_min)`; bounce-forward `q(t_rec + 8)`.
-//! Quarters where the counterfactual is 0 are skipped. Cost O(T).
+//! Quarters where the counterfactual is 0 are skipped. A depth under 0.1 % counts as no loss
+//! (recovery 0, loss area 0, recovery ratios undefined). Cost O(T).
 
 /// Resilience metrics of one indicator for one shock. `None` = undefined (never recovered, no
 /// loss, or beyond the horizon).
@@ -20,6 +21,9 @@ pub const RECOVERY_BAND: f64 = 0.05;
 pub const RECOVERY_RUN_Q: usize = 4;
 pub const RECOVERY_HORIZONS_Q: [usize; 3] = [4, 8, 12];
 pub const BOUNCE_LAG_Q: usize = 8;
+/// A depth below this (0.1 %) is no loss: recovery is immediate and recovery ratios undefined
+/// (they would divide by a vanishing loss).
+pub const NEGLIGIBLE_DEPTH: f64 = 1e-3;
 
 pub fn measure(shocked: &[f64], counterfactual: &[f64], start: usize) -> Resilience {
     let ratio: Vec<Option<f64>> = shocked
@@ -42,6 +46,15 @@ pub fn measure(shocked: &[f64], counterfactual: &[f64], start: usize) -> Resilie
             |(bi, bq), &(i, q)| if q < bq { (i, q) } else { (bi, bq) },
         );
     let depth = (1.0 - q_min).max(0.0);
+    if depth < NEGLIGIBLE_DEPTH {
+        return Resilience {
+            depth,
+            recovery_quarters: Some(0),
+            loss_area_quarters: 0.0,
+            recovery_ratio: [None; 3],
+            bounce_forward: ratio.get(BOUNCE_LAG_Q).copied().flatten(),
+        };
+    }
     let mut recovery = None;
     let mut run = 0;
     for (i, r) in ratio.iter().enumerate().skip(trough_at) {
@@ -64,7 +77,7 @@ pub fn measure(shocked: &[f64], counterfactual: &[f64], start: usize) -> Resilie
         .sum();
     let recovery_ratio = RECOVERY_HORIZONS_Q.map(|h| {
         let q = ratio.get(h).copied().flatten()?;
-        (q_min < 1.0 - 1e-12).then(|| (q - q_min) / (1.0 - q_min))
+        Some((q - q_min) / (1.0 - q_min))
     });
     let bounce_forward = recovery.and_then(|r| ratio.get(r + BOUNCE_LAG_Q).copied().flatten());
     Resilience {
@@ -123,5 +136,17 @@ mod tests {
         assert_eq!(r.depth, 0.0);
         assert_eq!(r.recovery_quarters, Some(0));
         assert_eq!(r.recovery_ratio, [None, None, None]);
+        // A loss of 0.05 % is no loss either (no ratio blowing up on a vanishing denominator).
+        let mut tiny = cf.clone();
+        tiny[3] = 5.0 * 0.9995;
+        let r = measure(&tiny, &cf, 2);
+        assert_eq!(
+            (
+                r.recovery_quarters,
+                r.loss_area_quarters,
+                r.recovery_ratio[1]
+            ),
+            (Some(0), 0.0, None)
+        );
     }
 }

@@ -198,7 +198,7 @@ mod tests {
 
     #[test]
     fn uniforms_have_the_right_mean_and_normals_the_right_spread() {
-        let mut d = Draws::new(
+        let mut d = Draws::new_wide(
             replication_key(1, 0),
             EntityKind::Pair,
             Purpose::DonorBudget,

@@ -141,6 +141,8 @@ pub struct PairState {
     pub dispute_resolution: f64,
     pub graduates_per_q: f64,
     pub mitigation_cost_q: f64,
+    /// Step from which the pair has worked in co-creation mode (NONE before).
+    pub cocreation_since: u32,
     // Shock modifiers this quarter.
     pub entry_barrier: f64,
     pub negativity_multiplier: f64,
@@ -382,6 +384,7 @@ impl World {
                     gov_trust: p.gov_trust_initial,
                     pair_trust: p.gov_trust_initial,
                     negativity_multiplier: 1.0,
+                    cocreation_since: NONE_U32,
                     settled: p.settled_residents_initial,
                     wage_ratio_reference: donor.wage_usd_per_year
                         / partner.wage_usd_per_year.max(1.0),

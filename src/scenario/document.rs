@@ -369,6 +369,7 @@ fn walk_file(root: &toml_edit::Table, locs: &[Loc]) -> (usize, Option<usize>, bo
     let mut node = Node::Table(root);
     let mut depth = 0;
     let mut offset = None;
+    let mut replaced = false;
     for loc in locs {
         let next: Option<(Node<'_>, Option<usize>)> = match (&node, loc) {
             (Node::Table(t), Loc::Key(k)) => t
@@ -404,13 +405,12 @@ fn walk_file(root: &toml_edit::Table, locs: &[Loc]) -> (usize, Option<usize>, bo
         if off.is_some() {
             offset = off;
         }
-        let replaces = node_replaces(&n);
+        // A replacing node hides the base files below it, but this file is still walked down
+        // (an array of tables without codes, e.g. `events`, is located element by element).
+        replaced |= node_replaces(&n);
         node = n;
-        if replaces {
-            return (depth, offset, true);
-        }
     }
-    (depth, offset, false)
+    (depth, offset, replaced)
 }
 
 fn span_start(
@@ -539,6 +539,17 @@ impl ResolvedDocument {
             }
             if replaces {
                 break;
+            }
+        }
+        // A key that no file defines but a `--set` created (`--set nope.key=1` → `nope`).
+        let defined = best.is_some_and(|(d, _, _)| d >= locs.len());
+        if !defined {
+            for ov in self.overrides.iter().rev() {
+                if ov.locs.len() > locs.len()
+                    && locs.iter().zip(&ov.locs).all(|(a, b)| b.matches(a))
+                {
+                    return (command_line_label(&ov.assignment), None);
+                }
             }
         }
         match best {
