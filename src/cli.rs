@@ -7,6 +7,7 @@ use crate::output::{self, Manifest, StagedDir};
 use crate::plot::{self, PlotOptions};
 use crate::runner;
 use crate::scenario::{self, LoadedScenario, builtin, diagnostics::Diagnostics, raw::RawScenario};
+use crate::sweep;
 use clap::{Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
 use std::io::IsTerminal;
@@ -81,6 +82,44 @@ pub enum Command {
         /// Directory of CSV files in the shared/data format [default: the built-in copies].
         #[arg(long)]
         data: Option<PathBuf>,
+    },
+    /// Run a parameter sweep (grid, random, LHS, Sobol, Morris) in parallel; resumable, shardable.
+    Sweep {
+        /// Sweep file (see docs/SWEEPS.md).
+        sweep: PathBuf,
+        /// Output directory [default: output/<sweep name>].
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Worker threads [default: all cores].
+        #[arg(long)]
+        threads: Option<usize>,
+        /// Replications per point (overrides the sweep file).
+        #[arg(long)]
+        replications: Option<u32>,
+        /// Override a sweep-file key (name, seed, design, samples, …) or a base-scenario key path.
+        #[arg(long = "set", value_name = "KEY.PATH=VALUE")]
+        sets: Vec<String>,
+        /// Continue an interrupted sweep in the same output directory.
+        #[arg(long)]
+        resume: bool,
+        /// Run only shard K of N (1-based), e.g. 2/8; defaults to SLURM_ARRAY_TASK_ID/COUNT when set.
+        #[arg(long, value_name = "K/N")]
+        shard: Option<String>,
+        /// Skip the plots.
+        #[arg(long)]
+        no_plots: bool,
+    },
+    /// Merge the shard directories of one sweep into the files of a single-machine run.
+    Merge {
+        /// Shard output directories.
+        #[arg(required = true)]
+        dirs: Vec<PathBuf>,
+        /// Output directory for the merged files.
+        #[arg(long)]
+        out: PathBuf,
+        /// Skip the plots.
+        #[arg(long)]
+        no_plots: bool,
     },
     /// Print the reference of every scenario key (Markdown).
     Reference,
@@ -157,6 +196,31 @@ pub fn run_cli(cli: Cli) -> Result<(), CliError> {
         }
         Command::Plot { dir, indicators } => cmd_plot(&dir, indicators),
         Command::Fit { dir, data } => cmd_fit(&dir, data.as_deref()),
+        Command::Sweep {
+            sweep,
+            out,
+            threads,
+            replications,
+            sets,
+            resume,
+            shard,
+            no_plots,
+        } => cmd_sweep(
+            &sweep,
+            out,
+            threads,
+            replications,
+            &sets,
+            resume,
+            shard.as_deref(),
+            no_plots,
+            quiet,
+        ),
+        Command::Merge {
+            dirs,
+            out,
+            no_plots,
+        } => cmd_merge(&dirs, &out, no_plots, quiet),
         Command::Reference => {
             out!("{}", scenario_reference().trim_end());
             Ok(())
@@ -533,5 +597,163 @@ fn cmd_fit(dir: &Path, data: Option<&Path>) -> Result<(), CliError> {
     .map_err(|e| CliError::Failure(e.to_string()))?;
     out!("{}", observed::fit_table(&summaries).trim_end());
     out!("per-year values: {}", dir.join("fit.csv").display());
+    Ok(())
+}
+
+/// Keys of the sweep file itself; any other `--set` key is a base-scenario key path.
+const SWEEP_KEYS: [&str; 9] = [
+    "name",
+    "base",
+    "replications",
+    "seed",
+    "design",
+    "samples",
+    "trajectories",
+    "levels",
+    "max_runs",
+];
+
+#[allow(clippy::too_many_arguments)]
+fn cmd_sweep(
+    path: &Path,
+    out: Option<PathBuf>,
+    threads: Option<usize>,
+    replications: Option<u32>,
+    sets: &[String],
+    resume: bool,
+    shard: Option<&str>,
+    no_plots: bool,
+    quiet: bool,
+) -> Result<(), CliError> {
+    let started = Instant::now();
+    if threads == Some(0) {
+        return Err(CliError::Input("--threads must be at least 1".into()));
+    }
+    let mut sweep_sets = Vec::new();
+    let mut scenario_sets = Vec::new();
+    for set in sets {
+        let (key, value) = sweep::parse_set(set).map_err(CliError::Input)?;
+        if SWEEP_KEYS.contains(&key.as_str()) {
+            sweep_sets.push((key, value));
+        } else {
+            scenario_sets.push(set.clone());
+        }
+    }
+    if let Some(r) = replications {
+        sweep_sets.push(("replications".into(), r.to_string()));
+    }
+    let mut spec =
+        sweep::load_sweep_with(path, &sweep_sets).map_err(|e| CliError::Input(e.to_string()))?;
+    let base_spec = if spec.base_path.exists() {
+        spec.base_path.display().to_string()
+    } else {
+        spec.base.clone()
+    };
+    let mut base_doc = scenario::load::resolve_scenario(Some(&base_spec))?;
+    for set in &scenario_sets {
+        base_doc.apply_set(set)?;
+    }
+    let base = scenario::load::from_document(base_doc.clone())?;
+    // Values with defaults filled in, so parameters left at their default can be swept too.
+    let effective =
+        toml::Value::try_from(&base.raw).map_err(|e| CliError::Failure(e.to_string()))?;
+    let lookup = |key: &str| -> Result<toml::Value, String> {
+        let key = if key == "seed" { "run.seed" } else { key };
+        let path = scenario::keypath::KeyPath::parse(key).map_err(|e| e.message)?;
+        match &effective {
+            toml::Value::Table(t) => scenario::keypath::get(t, &path)
+                .cloned()
+                .map_err(|e| e.message),
+            _ => Err("the base scenario is not a table".into()),
+        }
+    };
+    spec.check_against_base(&lookup)
+        .map_err(|e| CliError::Input(e.to_string()))?;
+    let shard = match shard {
+        Some(text) => Some(sweep::parse_shard(text).map_err(CliError::Input)?),
+        None => sweep::shard_from_env().map_err(CliError::Input)?,
+    };
+    let run = |overrides: &[(String, toml::Value)],
+               replication: u32,
+               seed: u64|
+     -> Result<sweep::RunOutput, String> {
+        let mut doc = base_doc.clone();
+        for (key, value) in overrides {
+            doc.apply_set(&format!("{key}={value}"))
+                .map_err(|e| e.to_string())?;
+        }
+        // TOML integers are signed 64-bit: the run seed keeps the low 63 bits of the derived seed.
+        doc.apply_set(&format!("run.seed={}", seed & i64::MAX as u64))
+            .map_err(|e| e.to_string())?;
+        let loaded = scenario::load::from_document(doc).map_err(|e| e.to_string())?;
+        let result = crate::model::run_replication(&loaded.config, replication)
+            .map_err(|e| e.to_string())?;
+        Ok(sweep::RunOutput::from_config(&loaded.config, result))
+    };
+    let out_dir = out.unwrap_or_else(|| PathBuf::from("output").join(&spec.name));
+    let options = sweep::RunOptions {
+        threads: threads.unwrap_or_else(runner::default_threads),
+        shard,
+        resume,
+        progress: if quiet {
+            sweep::Progress::Quiet
+        } else {
+            sweep::Progress::Auto
+        },
+    };
+    let outcome = sweep::run_sweep(&spec, &base_doc.sha256_hex(), &run, &out_dir, &options)
+        .map_err(sweep_error)?;
+    let mut plots = 0;
+    if !no_plots && !outcome.files.is_empty() {
+        plots = plot::plot_sweep_dir(&out_dir, &PlotOptions::default())
+            .map_err(|e| CliError::Failure(format!("plotting failed: {e}")))?
+            .len();
+    }
+    if !quiet {
+        eprintln!(
+            "{} {} ({} points, {} runs: {} run now, {} resumed{}) into {} in {:.1} s",
+            if shard.is_some() {
+                "sweep shard"
+            } else {
+                "sweep"
+            },
+            spec.name,
+            outcome.points,
+            outcome.runs_in_shard,
+            outcome.runs_executed,
+            outcome.runs_resumed,
+            if plots > 0 {
+                format!(", {plots} plots")
+            } else {
+                String::new()
+            },
+            out_dir.display(),
+            started.elapsed().as_secs_f64()
+        );
+    }
+    Ok(())
+}
+
+fn sweep_error(e: sweep::SweepError) -> CliError {
+    match e {
+        sweep::SweepError::Invalid { .. } => CliError::Input(e.to_string()),
+        other => CliError::Failure(other.to_string()),
+    }
+}
+
+fn cmd_merge(dirs: &[PathBuf], out: &Path, no_plots: bool, quiet: bool) -> Result<(), CliError> {
+    let outcome = sweep::merge(dirs, out).map_err(|e| CliError::Input(e.to_string()))?;
+    if !no_plots {
+        plot::plot_sweep_dir(out, &PlotOptions::default())
+            .map_err(|e| CliError::Failure(format!("plotting failed: {e}")))?;
+    }
+    if !quiet {
+        eprintln!(
+            "merged {} shards ({} runs) into {}",
+            dirs.len(),
+            outcome.runs_total,
+            out.display()
+        );
+    }
     Ok(())
 }
