@@ -251,6 +251,7 @@ impl World {
                         experience_offset_q: 0.0,
                         mode_multiplier: 1.0,
                         cocreation_since: if mode > 0.0 { step } else { NONE_U32 },
+                        member_draw: 1.0,
                     });
                 }
             }

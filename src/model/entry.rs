@@ -164,7 +164,7 @@ impl World {
         } else {
             NONE_U32
         };
-        let link = |mode, host_firm, multiplier| PartnershipInit {
+        let link = |mode, host_firm: u32, multiplier, member_draw| PartnershipInit {
             pair: pair as u16,
             mode,
             foreign: id,
@@ -175,6 +175,7 @@ impl World {
             experience_offset_q: experience,
             mode_multiplier: multiplier,
             cocreation_since,
+            member_draw,
         };
         if is_jv {
             if let Some(partner) =
@@ -185,6 +186,7 @@ impl World {
                         PartnershipMode::JointVenture,
                         partner,
                         cfg.params.friction.jv_multiplier,
+                        self.firms.membership_draw[partner as usize],
                     ));
                     self.firms.foreign_partnerships[partner as usize] =
                         self.firms.foreign_partnerships[partner as usize].saturating_add(1);
@@ -213,9 +215,12 @@ impl World {
             if self.partnerships.len() >= self.partnership_capacity {
                 break;
             }
-            let link_id =
-                self.partnerships
-                    .push(link(PartnershipMode::SupplyContract, supplier, 1.0));
+            let link_id = self.partnerships.push(link(
+                PartnershipMode::SupplyContract,
+                supplier,
+                1.0,
+                self.firms.membership_draw[supplier as usize],
+            ));
             self.firms.suppliers[id as usize][slot] = supplier;
             self.firms.supply_links[id as usize][slot] = link_id;
             self.firms.n_suppliers[id as usize] = slot as u8 + 1;

@@ -96,7 +96,8 @@ impl World {
             let pair = &mut self.pairs[inst.pair as usize];
             match inst.kind {
                 InstitutionKind::JointUniversity => {
-                    pair.graduates_per_q += inst.graduates_per_q * level
+                    pair.graduates_per_q += inst.graduates_per_q * level;
+                    pair.graduates_seen |= pair.graduates_per_q > 0.0;
                 }
                 InstitutionKind::BusinessAssociation => {
                     pair.membership_share =

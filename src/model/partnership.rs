@@ -21,6 +21,9 @@ use super::culture::{Mitigation, scalar_friction};
 use super::entry::logistic;
 use super::world::{EndReason, NONE_U32, PartnershipMode, World};
 
+/// Quarters between refreshes of firm reputations and cached productivity gaps.
+const REPUTATION_REFRESH_Q: u32 = 4;
+
 /// O1 success probability.
 pub fn success_probability(
     p: &super::params::OutcomeParams,
@@ -68,12 +71,18 @@ impl World {
             pair.trouble_ring[slot] = (0, 0);
         }
         let n_firms = self.firms.len();
-        self.scratch.next_reputation_pos.clear();
-        self.scratch.next_reputation_neg.clear();
-        self.scratch.next_reputation_pos.resize(n_firms, 0.0);
-        self.scratch.next_reputation_neg.resize(n_firms, 0.0);
+        // Firm reputation is a public signal that is refreshed once a year (every 4th quarter):
+        // scattering every partnership's evidence onto its firms is random memory access.
+        let refresh_reputation = step % REPUTATION_REFRESH_Q == 0;
+        if refresh_reputation {
+            self.scratch.next_reputation_pos.clear();
+            self.scratch.next_reputation_neg.clear();
+            self.scratch.next_reputation_pos.resize(n_firms, 0.0);
+            self.scratch.next_reputation_neg.resize(n_firms, 0.0);
+        }
         let ps = &mut self.partnerships;
         let firms = &self.firms;
+        let shock_active = self.capacity_shock_active;
         for &id in &ps.active {
             let id = id as usize;
             let p = ps.pair[id] as usize;
@@ -109,7 +118,7 @@ impl World {
             } else {
                 (step - since) as f64
             };
-            let graduates = if host != NONE_U32 {
+            let graduates = if host != NONE_U32 && pair.graduates_seen {
                 firms.graduate_share[host as usize]
             } else {
                 0.0
@@ -131,12 +140,24 @@ impl World {
             );
             ps.friction[id] = friction;
             let (complementarity, exposure) = if foreign != NONE_U32 && host != NONE_U32 {
-                let gap = (firms.ln_productivity[foreign as usize]
-                    - firms.ln_productivity[host as usize])
-                    .abs();
+                // Productivities move slowly: the gap is re-read once a year per partnership
+                // (staggered by id) to keep the pass from reading two random firms each quarter.
+                if ps.productivity_gap[id].is_nan()
+                    || (id as u32 + step) % REPUTATION_REFRESH_Q == 0
+                {
+                    ps.productivity_gap[id] = (firms.ln_productivity[foreign as usize]
+                        - firms.ln_productivity[host as usize])
+                        .abs();
+                }
+                let gap = ps.productivity_gap[id];
+                let exposure = if shock_active {
+                    firms.shock_loss[foreign as usize].max(firms.shock_loss[host as usize])
+                } else {
+                    0.0
+                };
                 (
                     (1.0 - gap / po.complementarity_gap_max).clamp(0.0, 1.0),
-                    firms.shock_loss[foreign as usize].max(firms.shock_loss[host as usize]),
+                    exposure,
                 )
             } else {
                 (0.5, 0.0)
@@ -144,8 +165,7 @@ impl World {
             let trust = ps.trust[id];
             let p_success = success_probability(po, trust, friction, complementarity, exposure);
             let success = self.streams.outcome.uniform(step, id as u32) < p_success;
-            let member =
-                host != NONE_U32 && firms.membership_draw[host as usize] < pair.membership_share;
+            let member = ps.member_draw[id] < pair.membership_share;
             let dispute = if member { pair.dispute_resolution } else { 0.0 };
             let ev = &mut ps.evidence[id];
             ev.update(pt, success, 1.0, pair.negativity_multiplier, dispute);
@@ -168,21 +188,29 @@ impl World {
             pair.trust_sum += t;
             pair.friction_sum += friction;
             pair.n_active += 1;
-            for f in [foreign, host] {
-                if f != NONE_U32 {
-                    self.scratch.next_reputation_pos[f as usize] += ev.positive;
-                    self.scratch.next_reputation_neg[f as usize] += ev.negative;
+            if refresh_reputation {
+                for f in [foreign, host] {
+                    if f != NONE_U32 {
+                        self.scratch.next_reputation_pos[f as usize] += ev.positive;
+                        self.scratch.next_reputation_neg[f as usize] += ev.negative;
+                    }
                 }
             }
         }
-        std::mem::swap(
-            &mut self.firms.reputation_pos,
-            &mut self.scratch.next_reputation_pos,
-        );
-        std::mem::swap(
-            &mut self.firms.reputation_neg,
-            &mut self.scratch.next_reputation_neg,
-        );
+        if refresh_reputation {
+            std::mem::swap(
+                &mut self.firms.reputation_pos,
+                &mut self.scratch.next_reputation_pos,
+            );
+            std::mem::swap(
+                &mut self.firms.reputation_neg,
+                &mut self.scratch.next_reputation_neg,
+            );
+        } else {
+            // Firms that entered since the last refresh start with no record.
+            self.firms.reputation_pos.resize(n_firms, 0.0);
+            self.firms.reputation_neg.resize(n_firms, 0.0);
+        }
         for pair in self.pairs.iter_mut() {
             let mean = (pair.n_active > 0).then(|| pair.trust_sum / pair.n_active as f64);
             let (pt_new, gov) =
@@ -251,11 +279,15 @@ impl World {
                 continue;
             }
             let (foreign, host) = (ps.foreign[id], ps.host[id]);
-            let exposure = [foreign, host]
-                .iter()
-                .filter(|&&f| f != NONE_U32)
-                .map(|&f| self.firms.shock_loss[f as usize])
-                .fold(0.0, f64::max);
+            let exposure = if self.capacity_shock_active {
+                [foreign, host]
+                    .iter()
+                    .filter(|&&f| f != NONE_U32)
+                    .map(|&f| self.firms.shock_loss[f as usize])
+                    .fold(0.0, f64::max)
+            } else {
+                0.0
+            };
             let prob = termination_probability(
                 ph,
                 ps.friction[id],
@@ -286,13 +318,8 @@ impl World {
                 self.firms.active[f] = false;
                 self.ledger.fdi_withdrawn_usd += self.firms.capital_usd[f];
                 self.pairs[pair].fdi_projects = self.pairs[pair].fdi_projects.saturating_sub(1);
-                for k in 0..self.partnerships.active.len() {
-                    let id = self.partnerships.active[k] as usize;
-                    if self.partnerships.is_active(id) && self.partnerships.foreign[id] == f as u32
-                    {
-                        self.end_partnership(id, EndReason::FirmExit);
-                    }
-                }
+                // Nothing to end: only affiliates without suppliers and without an active joint
+                // venture (a bought-out JV is an `Affiliate`) can leave.
             }
         }
         let reasons = &self.partnerships.end_reason;

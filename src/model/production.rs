@@ -292,6 +292,7 @@ impl World {
                 experience_offset_q: 0.0,
                 mode_multiplier: 1.0,
                 cocreation_since,
+                member_draw: self.firms.membership_draw[new as usize],
             });
             self.firms.suppliers[f][k] = new;
             self.firms.supply_links[f][k] = id;

@@ -112,6 +112,10 @@ pub struct Partnerships {
     pub mode_multiplier: Vec<f64>,
     /// Step from which the partnership worked in co-creation mode (NONE if never).
     pub cocreation_since: Vec<u32>,
+    /// The host firm's business-association draw (copied so the pass reads it in order; 1 = never).
+    pub member_draw: Vec<f64>,
+    /// |ln A_foreign − ln A_host|, refreshed yearly (NaN until first read).
+    pub productivity_gap: Vec<f64>,
     /// Ids of active partnerships, in creation order.
     pub active: Vec<u32>,
 }
@@ -143,6 +147,8 @@ pub struct PairState {
     pub mitigation_cost_q: f64,
     /// Step from which the pair has worked in co-creation mode (NONE before).
     pub cocreation_since: u32,
+    /// Whether joint-institution graduates were ever hired in this pair (else shares are 0).
+    pub graduates_seen: bool,
     // Shock modifiers this quarter.
     pub entry_barrier: f64,
     pub negativity_multiplier: f64,
@@ -342,6 +348,8 @@ pub struct World {
     /// `entries[firm * n_pairs + pair]`: affiliates an investor opened in each pair's host.
     pub entries: Vec<u16>,
     pub mitigation_cost_q: f64,
+    /// Whether any firm lost capacity to a shock in the last production phase.
+    pub capacity_shock_active: bool,
 }
 
 impl World {
@@ -476,6 +484,7 @@ impl World {
             entries_blocked: 0,
             entries: Vec::with_capacity(firm_capacity * n_pairs),
             mitigation_cost_q: 0.0,
+            capacity_shock_active: false,
         };
         world.populate_firms(cfg);
         world.seed_talent(cfg);
@@ -653,6 +662,7 @@ pub struct PartnershipInit {
     pub experience_offset_q: f64,
     pub mode_multiplier: f64,
     pub cocreation_since: u32,
+    pub member_draw: f64,
 }
 
 impl Partnerships {
@@ -675,6 +685,8 @@ impl Partnerships {
             experience_offset_q: Vec::with_capacity(n),
             mode_multiplier: Vec::with_capacity(n),
             cocreation_since: Vec::with_capacity(n),
+            member_draw: Vec::with_capacity(n),
+            productivity_gap: Vec::with_capacity(n),
             active: Vec::with_capacity(n),
         }
     }
@@ -706,6 +718,8 @@ impl Partnerships {
         self.experience_offset_q.push(p.experience_offset_q);
         self.mode_multiplier.push(p.mode_multiplier);
         self.cocreation_since.push(p.cocreation_since);
+        self.member_draw.push(p.member_draw);
+        self.productivity_gap.push(f64::NAN);
         self.active.push(id);
         id
     }
