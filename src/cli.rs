@@ -450,6 +450,12 @@ fn manifest(
         threads,
         horizon: format!("{}..{}", cfg.start, cfg.end),
         shocks: cfg.shocks.iter().map(|s| s.id.as_str()).collect(),
+        resilience_shocks: cfg
+            .shocks
+            .iter()
+            .filter(|s| s.measure_resilience && cfg.step_of(s.start).is_some())
+            .map(|s| s.id.as_str())
+            .collect(),
         columns: results.first().map_or(0, |r| r.series.columns.len()),
         culture_proxies: cfg
             .countries

@@ -190,6 +190,8 @@ pub struct Manifest<'a> {
     pub threads: usize,
     pub horizon: String,
     pub shocks: Vec<&'a str>,
+    /// Shocks whose resilience is measured (a scenario may switch it off per shock).
+    pub resilience_shocks: Vec<&'a str>,
     pub columns: usize,
     pub culture_proxies: Vec<&'a str>,
 }
