@@ -1,6 +1,10 @@
 #!/bin/bash
 # Submits a sweep as a Slurm job array of N shards plus a dependent merge job.
 #   scripts/slurm/submit.sh SWEEP.toml OUT_DIR N [kizuna sweep args...]
+# Task K runs `kizuna sweep SWEEP --shard K/N --out OUT_DIR/shard-K --resume [args]`
+# (scripts/slurm/sweep.sbatch); once all succeeded, the merge job runs
+# `kizuna merge OUT_DIR/shard-1 … OUT_DIR/shard-N --out OUT_DIR`, which writes runs.csv,
+# points.csv, manifest.json and plots/ into OUT_DIR. Set KIZUNA if kizuna is not on PATH.
 set -euo pipefail
 SWEEP=${1:?usage: submit.sh SWEEP.toml OUT_DIR N [kizuna sweep args...]}
 OUT=${2:?usage: submit.sh SWEEP.toml OUT_DIR N}
@@ -14,5 +18,5 @@ JOBID=${JOBID%%;*}
 SHARDS=$(for k in $(seq 1 "$N"); do printf '%q ' "$OUT/shard-$k"; done)
 MERGE=$(sbatch --parsable --dependency="afterok:$JOBID" --kill-on-invalid-dep=yes \
   --job-name=kizuna-merge --output="$OUT/slurm-merge-%j.out" \
-  --wrap "$(printf '%q' "$KIZUNA") sweep-merge --out $(printf '%q' "$OUT") $SHARDS")
+  --wrap "$(printf '%q' "$KIZUNA") merge $SHARDS--out $(printf '%q' "$OUT")")
 echo "array job $JOBID ($N shards), merge job $MERGE → $OUT"
