@@ -675,6 +675,7 @@ fn cmd_sweep(
     };
     spec.check_against_base(&lookup)
         .map_err(|e| CliError::Input(e.to_string()))?;
+    check_sweep_values(&spec, &base_doc, path)?;
     let shard = match shard {
         Some(text) => Some(sweep::parse_shard(text).map_err(CliError::Input)?),
         None => sweep::shard_from_env().map_err(CliError::Input)?,
@@ -738,6 +739,54 @@ fn cmd_sweep(
         );
     }
     Ok(())
+}
+
+/// Every value a parameter can take (its listed values, or both ends of its range) must give a
+/// valid scenario on its own: checked before anything is written, so a bad sweep file never
+/// leaves a journal behind.
+fn check_sweep_values(
+    spec: &sweep::SweepSpec,
+    base: &scenario::document::ResolvedDocument,
+    file: &Path,
+) -> Result<(), CliError> {
+    let mut problems = Vec::new();
+    for (i, p) in spec.parameters.iter().enumerate() {
+        let candidates: Vec<toml::Value> = match &p.domain {
+            sweep::Domain::Values(values) => values.clone(),
+            sweep::Domain::Range { min, max, .. } => [*min, *max]
+                .iter()
+                .map(|v| match p.kind {
+                    Some(sweep::ValueKind::Integer) => toml::Value::Integer(v.round() as i64),
+                    _ if p.integer => toml::Value::Integer(v.round() as i64),
+                    _ => toml::Value::Float(*v),
+                })
+                .collect(),
+        };
+        for value in candidates {
+            let mut doc = base.clone();
+            let result = doc
+                .apply_set(&format!("{}={value}", p.key))
+                .and_then(|_| scenario::load::from_document(doc).map(|_| ()));
+            if let Err(d) = result {
+                for diag in d.0 {
+                    problems.push(format!(
+                        "{}: parameters[{i}] ({} = {value}): {}{}",
+                        file.display(),
+                        p.key,
+                        diag.message,
+                        diag.allowed
+                            .map(|a| format!("; allowed: {a}"))
+                            .unwrap_or_default()
+                    ));
+                }
+            }
+        }
+    }
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(CliError::Input(problems.join("\n")))
+    }
 }
 
 fn sweep_error(e: sweep::SweepError) -> CliError {

@@ -447,9 +447,6 @@ fn rerun_without_resume_refuses() {
 }
 
 #[test]
-#[ignore = "bug: a swept value outside the scenario's allowed range is only found when the run \
-            builds its scenario: exit 1 after the journal was created (so a corrected rerun \
-            needs the directory deleted), and the message blames `<command line: --set …>`"]
 fn out_of_range_sweep_value_is_an_input_error_before_any_run() {
     let tmp = tempfile::tempdir().unwrap();
     // parameters.trust.negativity_weight allows 1.0 to 10.0.
