@@ -185,12 +185,9 @@ pub fn run_cli(cli: Cli) -> Result<(), CliError> {
         ),
         Command::Check { scenarios, sets } => cmd_check(&scenarios, &sets),
         Command::List => {
+            let width = builtin::SCENARIOS.iter().map(|(n, _)| n.trim_end_matches(".toml").len()).max().unwrap_or(0);
             for (name, text) in builtin::SCENARIOS {
-                out!(
-                    "{:<28} {}",
-                    name.trim_end_matches(".toml"),
-                    builtin::summary(text)
-                );
+                out!("{:<width$}  {}", name.trim_end_matches(".toml"), builtin::summary(text));
             }
             Ok(())
         }
