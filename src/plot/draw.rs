@@ -306,12 +306,21 @@ pub(crate) fn draw_legend(
     Ok(())
 }
 
+/// How the tick labels of an axis are written.
+#[derive(Clone, Copy)]
+pub(crate) enum Fmt<'s> {
+    /// Numbers, in one `TickFormat` chosen from the axis range and label count.
+    Auto,
+    /// A given formatter (years, or no labels).
+    With(&'s dyn Fn(&f64) -> String),
+}
+
 /// Axis styling used by every Cartesian chart.
 pub(crate) struct MeshSpec<'s> {
     pub x_desc: &'s str,
     pub y_desc: &'s str,
-    pub x_fmt: &'s dyn Fn(&f64) -> String,
-    pub y_fmt: &'s dyn Fn(&f64) -> String,
+    pub x_fmt: Fmt<'s>,
+    pub y_fmt: Fmt<'s>,
     pub x_labels: usize,
     pub y_labels: usize,
 }
@@ -322,11 +331,24 @@ pub(crate) fn draw_mesh(
     m: &MeshSpec,
     path: &Path,
 ) -> Result<(), PlotError> {
+    let (xr, yr) = (chart.x_range(), chart.y_range());
+    let xt = style::TickFormat::for_range(xr.start, xr.end, m.x_labels);
+    let yt = style::TickFormat::for_range(yr.start, yr.end, m.y_labels);
+    let x_auto = |v: &f64| xt.fmt(*v);
+    let y_auto = |v: &f64| yt.fmt(*v);
+    let x_fmt: &dyn Fn(&f64) -> String = match m.x_fmt {
+        Fmt::Auto => &x_auto,
+        Fmt::With(g) => g,
+    };
+    let y_fmt: &dyn Fn(&f64) -> String = match m.y_fmt {
+        Fmt::Auto => &y_auto,
+        Fmt::With(g) => g,
+    };
     let mut mesh = chart.configure_mesh();
     mesh.x_labels(m.x_labels)
         .y_labels(m.y_labels)
-        .x_label_formatter(m.x_fmt)
-        .y_label_formatter(m.y_fmt)
+        .x_label_formatter(x_fmt)
+        .y_label_formatter(y_fmt)
         .label_style(text_style(f.tick, style::BLACK))
         .axis_desc_style(text_style(f.label, style::BLACK))
         .light_line_style(style::GRID_LIGHT)
@@ -417,23 +439,7 @@ pub(crate) fn finish(root: &Area, path: &Path) -> Result<(), PlotError> {
     root.present().map_err(de(path))
 }
 
-/// Tick values plotters is likely to choose (1-2-5 steps), to size the label area.
+/// The tick values plotters chooses for an axis from `lo` to `hi` with at most `max` labels.
 pub(crate) fn probable_ticks(lo: f64, hi: f64, max: usize) -> Vec<f64> {
-    if !(lo.is_finite() && hi.is_finite()) || hi <= lo {
-        return vec![lo, hi];
-    }
-    let raw = (hi - lo) / max.max(1) as f64;
-    let mag = 10f64.powf(raw.log10().floor());
-    let step = [1.0, 2.0, 5.0, 10.0]
-        .iter()
-        .map(|m| m * mag)
-        .find(|s| *s >= raw)
-        .unwrap_or(10.0 * mag);
-    let mut v = Vec::new();
-    let mut t = (lo / step).ceil() * step;
-    while t <= hi + step * 1e-9 && v.len() < 100 {
-        v.push(t);
-        t += step;
-    }
-    v
+    style::axis_ticks(lo, hi, max)
 }

@@ -7,7 +7,7 @@ use plotters::element::DashedPathElement;
 use plotters::prelude::*;
 
 use super::data::{Summary, Table, TimeSeries, decimal_year};
-use super::draw::{self, Area, Chart, Item, MeshSpec, SHAPES, Swatch, de, item};
+use super::draw::{self, Area, Chart, Fmt, Item, MeshSpec, SHAPES, Swatch, de, item};
 use super::style::{self, AxisScale, Fonts};
 use super::{ObservedPoint, PlotError, PlotOptions};
 use crate::indicators;
@@ -166,12 +166,13 @@ pub(crate) fn y_label_width(
     f: &Fonts,
     y0: f64,
     y1: f64,
-    fmt: &dyn Fn(&f64) -> String,
+    n_labels: usize,
 ) -> u32 {
     let fnt = draw::font(f.tick);
-    let w = draw::probable_ticks(y0, y1, 8)
+    let fmt = style::TickFormat::for_range(y0, y1, n_labels);
+    let w = draw::probable_ticks(y0, y1, n_labels)
         .iter()
-        .map(|v| draw::text_width(root, &fmt(v), &fnt))
+        .map(|v| draw::text_width(root, &fmt.fmt(*v), &fnt))
         .max()
         .unwrap_or(0)
         .max(draw::text_width(root, "0.0", &fnt));
@@ -202,10 +203,6 @@ fn x_range(xs: &[f64]) -> (f64, f64) {
     } else {
         (lo, hi)
     }
-}
-
-fn tick_fmt(v: &f64) -> String {
-    style::fmt_tick(*v)
 }
 
 fn year_fmt(v: &f64) -> String {
@@ -402,7 +399,7 @@ fn fan_chart(
     let lw = draw::legend_width(&root, f, &items, &[]);
     let (bw, bh) = body.dim_in_pixel();
     let (plot, legend) = body.split_horizontally(bw.saturating_sub(lw));
-    let ylw = y_label_width(&root, f, y0, y1, &tick_fmt);
+    let ylw = y_label_width(&root, f, y0, y1, 8);
     let xlh = f.upx(90.0);
     let ydesc = y_desc(
         &root,
@@ -424,8 +421,8 @@ fn fan_chart(
         &MeshSpec {
             x_desc: "Year",
             y_desc: &ydesc,
-            x_fmt: &year_fmt,
-            y_fmt: &tick_fmt,
+            x_fmt: Fmt::With(&year_fmt),
+            y_fmt: Fmt::Auto,
             x_labels: 10,
             y_labels: 8,
         },
@@ -679,7 +676,7 @@ impl<'t> ShockData<'t> {
         let lw = draw::legend_width(&root, f, &items, &notes);
         let (bw, bh) = body.dim_in_pixel();
         let (plot, legend) = body.split_horizontally(bw.saturating_sub(lw));
-        let ylw = y_label_width(&root, f, y0, y1, &tick_fmt);
+        let ylw = y_label_width(&root, f, y0, y1, 8);
         let xlh = f.upx(90.0);
         let ydesc = y_desc(
             &root,
@@ -701,8 +698,8 @@ impl<'t> ShockData<'t> {
             &MeshSpec {
                 x_desc: "Year",
                 y_desc: &ydesc,
-                x_fmt: &year_fmt,
-                y_fmt: &tick_fmt,
+                x_fmt: Fmt::With(&year_fmt),
+                y_fmt: Fmt::Auto,
                 x_labels: 10,
                 y_labels: 8,
             },
@@ -806,7 +803,7 @@ fn stacked(
         .collect();
     let ylw = ranges
         .iter()
-        .map(|r| y_label_width(&root, f, r.0, r.1, &tick_fmt))
+        .map(|r| y_label_width(&root, f, r.0, r.1, 10))
         .max()
         .unwrap_or(100);
     // Split the plot area by weights; the bottom panel also holds the x labels.
@@ -848,8 +845,8 @@ fn stacked(
             &MeshSpec {
                 x_desc: if last { "Year" } else { "" },
                 y_desc: &ydesc,
-                x_fmt: if last { &year_fmt } else { &no_fmt },
-                y_fmt: &tick_fmt,
+                x_fmt: Fmt::With(if last { &year_fmt } else { &no_fmt as &dyn Fn(&f64) -> String }),
+                y_fmt: Fmt::Auto,
                 x_labels: 10,
                 y_labels: ((axis_px as f64 / (f.tick * 2.2)) as usize).clamp(3, 10),
             },

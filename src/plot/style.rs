@@ -183,27 +183,103 @@ pub(crate) fn axis_scale(unit: &str, max_abs: f64) -> AxisScale {
     }
 }
 
-/// A tick label: no trailing zeros, at most a few decimals, thousands without separators
-/// only up to 99 999.
-pub(crate) fn fmt_tick(v: f64) -> String {
-    if !v.is_finite() {
-        return String::new();
+/// One label format shared by all tick labels of an axis, chosen from the ticks themselves:
+/// plain decimals with just enough digits for the tick step (so `0.01, 0.02` and not
+/// `0.010, 0.02` or `1.00e-2`), scientific notation only when the whole axis needs it (steps
+/// below 1e-4 or values of a million and more), and values within a millionth of a step of
+/// zero printed as `0` (floating-point ticks such as 6.94e-18).
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct TickFormat {
+    /// Values closer to zero than this print as "0".
+    zero: f64,
+    /// Decimals in plain notation.
+    decimals: usize,
+    /// Mantissa decimals in scientific notation, when the axis uses it.
+    sci: Option<usize>,
+}
+
+impl TickFormat {
+    /// The format for an axis from `lo` to `hi` with at most `max_labels` labels, using the
+    /// tick values plotters places on such an axis.
+    pub fn for_range(lo: f64, hi: f64, max_labels: usize) -> TickFormat {
+        TickFormat::for_ticks(&axis_ticks(lo, hi, max_labels))
     }
-    let a = v.abs();
-    let s = if a == 0.0 {
-        "0".to_string()
-    } else if a >= 1e5 {
-        format!("{v:.0}")
-    } else if a >= 100.0 {
-        format!("{v:.1}")
-    } else if a >= 1.0 {
-        format!("{v:.2}")
-    } else if a >= 0.01 {
-        format!("{v:.3}")
-    } else {
-        format!("{v:.2e}")
-    };
-    trim_zeros(&s)
+
+    /// The format for labelling exactly these tick values.
+    pub fn for_ticks(ticks: &[f64]) -> TickFormat {
+        let mut v: Vec<f64> = ticks.iter().copied().filter(|x| x.is_finite()).collect();
+        v.sort_by(f64::total_cmp);
+        let max_abs = v.iter().fold(0.0f64, |a, x| a.max(x.abs()));
+        let tiny = max_abs * 1e-9;
+        let step = v
+            .windows(2)
+            .map(|w| w[1] - w[0])
+            .filter(|d| *d > tiny)
+            .fold(f64::INFINITY, f64::min);
+        let step = if step.is_finite() {
+            step
+        } else if max_abs > 0.0 {
+            max_abs
+        } else {
+            1.0
+        };
+        let zero = step * 1e-6;
+        // Fewest decimals that write every tick (and the step) exactly enough.
+        let exact = |x: f64, d: i32| {
+            let y = x * 10f64.powi(d);
+            (y - y.round()).abs() <= 1e-6f64.max(y.abs() * 1e-12)
+        };
+        let decimals = (0..=12)
+            .find(|&d| exact(step, d) && v.iter().all(|&x| x.abs() < zero || exact(x, d)))
+            .unwrap_or(12);
+        let sci = if decimals > 4 || max_abs >= 1e6 {
+            let top = max_abs.max(step).log10().floor() as i32;
+            let fine = step.log10().floor() as i32;
+            // Step mantissa digits beyond the first (2.5e-5 needs one more).
+            let extra = (0..=3)
+                .find(|&d| exact(step / 10f64.powi(fine), d))
+                .unwrap_or(3);
+            Some(((top - fine).max(0) + extra).min(6) as usize)
+        } else {
+            None
+        };
+        TickFormat {
+            zero,
+            decimals: decimals as usize,
+            sci,
+        }
+    }
+
+    /// The label of tick value `v`.
+    pub fn fmt(&self, v: f64) -> String {
+        if !v.is_finite() {
+            return String::new();
+        }
+        if v.abs() < self.zero {
+            return "0".into();
+        }
+        match self.sci {
+            Some(md) => format!("{v:.md$e}"),
+            None => {
+                let s = format!("{v:.*}", self.decimals);
+                if s.trim_start_matches('-').chars().all(|c| c == '0' || c == '.') {
+                    "0".into()
+                } else {
+                    s
+                }
+            }
+        }
+    }
+}
+
+/// The tick values plotters places on an axis from `lo` to `hi` with at most `max` labels.
+pub(crate) fn axis_ticks(lo: f64, hi: f64, max: usize) -> Vec<f64> {
+    use plotters::coord::ranged1d::Ranged;
+    use plotters::coord::types::RangedCoordf64;
+    if !(lo.is_finite() && hi.is_finite()) || hi <= lo || max == 0 {
+        return vec![lo, hi];
+    }
+    RangedCoordf64::from(lo..hi).key_points(max)
 }
 
 /// A number with about `sig` significant digits, trailing zeros removed.
@@ -295,14 +371,48 @@ mod tests {
 
     #[test]
     fn number_formats_are_short() {
-        assert_eq!(fmt_tick(2.5), "2.5");
-        assert_eq!(fmt_tick(20.0), "20");
-        assert_eq!(fmt_tick(0.125), "0.125");
-        assert_eq!(fmt_tick(-0.0), "0");
         assert_eq!(fmt_sig(0.23456, 3), "0.235");
         assert_eq!(fmt_sig(1234.6, 3), "1235");
         assert_eq!(fmt_year(2014.0), "2014");
         assert_eq!(file_part("fdi_stock_usd.VNM-JPN"), "fdi_stock_usd_vnm-jpn");
+    }
+
+    #[test]
+    fn tick_format_snaps_zero_and_is_consistent_per_axis() {
+        // A floating-point zero among ticks of ±0.03 prints as 0, its neighbours plainly.
+        let t = TickFormat::for_ticks(&[-0.02, -0.01, 6.94e-18, 0.01, 0.02, 0.03]);
+        assert_eq!(t.fmt(6.94e-18), "0");
+        assert_eq!(t.fmt(-0.009_999_999_999_999_998), "-0.01");
+        assert_eq!(t.fmt(0.01), "0.01");
+        assert_eq!(t.fmt(-0.02), "-0.02");
+        // The same from the range plotters draws (its key points include the noisy zero).
+        let t = TickFormat::for_range(-0.03, 0.03, 8);
+        assert_eq!(t.fmt(6.94e-18), "0");
+        assert_eq!(t.fmt(-6.94e-18), "0");
+        assert_eq!(t.fmt(0.01), "0.01");
+        let labels: Vec<String> = axis_ticks(-0.0607, 0.0745, 8)
+            .iter()
+            .map(|v| TickFormat::for_range(-0.0607, 0.0745, 8).fmt(*v))
+            .collect();
+        assert!(labels.contains(&"0".to_string()), "{labels:?}");
+        assert!(labels.iter().all(|l| !l.contains('e')), "{labels:?}");
+        // Every label of an axis has the same number of decimals (apart from 0).
+        let t = TickFormat::for_ticks(&[0.0, 0.5, 1.0, 1.5]);
+        assert_eq!(
+            [0.0, 0.5, 1.0, 1.5].map(|v| t.fmt(v)),
+            ["0", "0.5", "1.0", "1.5"]
+        );
+        let t = TickFormat::for_ticks(&[0.0, 20.0, 40.0]);
+        assert_eq!(t.fmt(40.0), "40");
+        // Scientific only when the whole axis needs it.
+        let t = TickFormat::for_ticks(&[0.0, 2e-6, 4e-6, 6e-6, 8e-6, 1e-5]);
+        assert_eq!(t.fmt(2e-6), "2.0e-6");
+        assert_eq!(t.fmt(1e-5), "1.0e-5");
+        assert_eq!(t.fmt(1e-22), "0");
+        let t = TickFormat::for_ticks(&[0.0, 2e6, 4e6]);
+        assert_eq!(t.fmt(4e6), "4e6");
+        let t = TickFormat::for_ticks(&[0.0, 0.0002, 0.0004]);
+        assert_eq!(t.fmt(0.0002), "0.0002");
     }
 
     #[test]

@@ -6,7 +6,7 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::data::{Summary, Table, sort_values};
-use super::draw::{self, Item, MeshSpec, SHAPES, Swatch, de, item};
+use super::draw::{self, Fmt, Item, MeshSpec, SHAPES, Swatch, de, item};
 use super::style::{self, Fonts};
 use super::{PlotError, PlotOptions};
 use crate::indicators;
@@ -276,6 +276,73 @@ fn thin_ticks(p: &Param, max: usize, coord: impl Fn(usize) -> f64) -> Vec<(f64, 
         .collect()
 }
 
+/// The segments of a key path split at the dots outside brackets:
+/// `donors[JICA].recipients[0].strategic_weight` → `donors[JICA]`, `recipients[0]`,
+/// `strategic_weight`.
+fn key_segments(key: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let (mut depth, mut start) = (0i32, 0usize);
+    for (i, c) in key.char_indices() {
+        match c {
+            '[' => depth += 1,
+            ']' => depth -= 1,
+            '.' if depth <= 0 => {
+                out.push(&key[start..i]);
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    out.push(&key[start..]);
+    out
+}
+
+/// A key path shortened for titles: its last two segments
+/// (`recipients[0].strategic_weight`); keys of two segments or fewer are kept whole.
+fn short_key(key: &str) -> String {
+    let seg = key_segments(key);
+    if seg.len() <= 2 {
+        key.to_string()
+    } else {
+        seg[seg.len() - 2..].join(".")
+    }
+}
+
+/// `text` split into lines of at most `max_w` pixels, breaking only after the dots of a key
+/// path; a single segment wider than the line is cut with an ellipsis.
+fn wrap_key(area: &draw::Area, text: &str, fnt: &FontDesc, max_w: u32) -> Vec<String> {
+    let segs = key_segments(text);
+    let pieces: Vec<String> = segs
+        .iter()
+        .enumerate()
+        .map(|(i, seg)| {
+            if i + 1 < segs.len() {
+                format!("{seg}.")
+            } else {
+                seg.to_string()
+            }
+        })
+        .collect();
+    let mut lines: Vec<String> = Vec::new();
+    let mut cur = String::new();
+    for piece in pieces {
+        let cand = format!("{cur}{piece}");
+        if cur.is_empty() || draw::text_width(area, cand.trim_end(), fnt) <= max_w {
+            cur = cand;
+        } else {
+            lines.push(cur.trim_end().to_string());
+            cur = piece;
+        }
+    }
+    if !cur.is_empty() {
+        lines.push(cur.trim_end().to_string());
+    }
+    lines
+        .iter()
+        .map(|l| draw::fit_text(area, l, fnt, max_w))
+        .collect()
+}
+
 fn axis_name(p: &Param) -> String {
     if p.log {
         format!("{} (log scale)", p.key)
@@ -356,9 +423,11 @@ fn heatmap(
     let body = draw::titled(&root, f, &title, &subtitle, &path)?;
     let (bw, bh) = body.dim_in_pixel();
     // Colour bar on the right: bar, tick labels, then the unit written vertically.
-    let tick_w = [c0, c1, (c0 + c1) / 2.0]
+    let cb_ticks = draw::probable_ticks(c0, c1, 7);
+    let cb_fmt = style::TickFormat::for_ticks(&cb_ticks);
+    let tick_w = cb_ticks
         .iter()
-        .map(|v| draw::text_width(&root, &style::fmt_tick(*v), &draw::font(f.tick)))
+        .map(|v| draw::text_width(&root, &cb_fmt.fmt(*v), &draw::font(f.tick)))
         .max()
         .unwrap_or(60)
         + draw::text_width(&root, "00", &draw::font(f.tick));
@@ -397,8 +466,8 @@ fn heatmap(
         &MeshSpec {
             x_desc: &axis_name(px),
             y_desc: &ydesc,
-            x_fmt: &|_| String::new(),
-            y_fmt: &|_| String::new(),
+            x_fmt: Fmt::With(&|_| String::new()),
+            y_fmt: Fmt::With(&|_| String::new()),
             x_labels: 0,
             y_labels: 0,
         },
@@ -509,9 +578,9 @@ fn heatmap(
     let (bx, _) = cb.plotting_area().get_pixel_range();
     let x_right = bx.end;
     let mut label_end = x_right;
-    for v in draw::probable_ticks(c0, c1, 7) {
+    for &v in &cb_ticks {
         let (_, py) = cb.backend_coord(&(1.0, v));
-        let text = style::fmt_tick(v);
+        let text = cb_fmt.fmt(v);
         label_end = label_end
             .max(x_right + f.px(18.0) + draw::text_width(&root, &text, &draw::font(f.tick)) as i32);
         root.draw(&PathElement::new(
@@ -608,8 +677,9 @@ fn lines(
 
     let mut items: Vec<Item> = Vec::new();
     for l in 0..n_lines {
+        // The parameter is named once, in the legend heading; entries are its values.
         let name = match by {
-            Some(p) => format!("{} = {}", p.key, p.tick(l)),
+            Some(p) => p.tick(l),
             None => "Mean".to_string(),
         };
         items.push(item(
@@ -624,9 +694,14 @@ fn lines(
     let path = out_path(out, "lines", metric);
     let bpath = path.clone();
     let root = BitMapBackend::new(&bpath, (w, h)).into_drawing_area();
-    let title = format!("{label} by {}", px.key);
+    let title = format!("{label} by {}", short_key(&px.key));
     let subtitle = match (by, params.get(1)) {
-        (Some(p), _) => format!("One line per value of {}{}", p.key, pooled_note(params, 2)),
+        (Some(p), _) => format!(
+            "x: {}; one line per value of {}{}",
+            px.key,
+            p.key,
+            pooled_note(params, 2)
+        ),
         (None, Some(p)) if p.n() > MAX_LINES => format!(
             "{} has more than {MAX_LINES} values: one line{}",
             p.key,
@@ -639,10 +714,30 @@ fn lines(
         ),
     };
     let body = draw::titled(&root, f, &title, &subtitle, &path)?;
-    let lw = draw::legend_width(&root, f, &items, &notes);
+    // Legend heading "<parameter> =", wrapped at the dots of the key when it is long.
+    let hf = draw::bold(f.legend);
+    let (iw, _) = root.dim_in_pixel();
+    let lw_max = (iw as f64 * 0.36) as u32;
+    let heading = match by {
+        Some(p) => wrap_key(
+            &root,
+            &format!("{} =", p.key),
+            &hf,
+            lw_max.saturating_sub(f.upx(64.0)),
+        ),
+        None => Vec::new(),
+    };
+    let heading_w = heading
+        .iter()
+        .map(|l| draw::text_width(&root, l, &hf) + f.upx(24.0))
+        .max()
+        .unwrap_or(0);
+    let lw = draw::legend_width(&root, f, &items, &notes)
+        .max(heading_w + f.upx(40.0))
+        .min(lw_max);
     let (bw, bh) = body.dim_in_pixel();
     let (plot, legend) = body.split_horizontally(bw.saturating_sub(lw));
-    let ylw = super::run::y_label_width(&root, f, y0, y1, &|v| style::fmt_tick(*v));
+    let ylw = super::run::y_label_width(&root, f, y0, y1, 8);
     let xlh = f.upx(100.0);
     let ydesc_full = if unit.is_empty() {
         label.clone()
@@ -674,14 +769,12 @@ fn lines(
         &MeshSpec {
             x_desc: &x_name,
             y_desc: &ydesc,
-            x_fmt: &|v| {
-                if linear_auto {
-                    style::fmt_tick(*v)
-                } else {
-                    String::new()
-                }
+            x_fmt: if linear_auto {
+                Fmt::Auto
+            } else {
+                Fmt::With(&|_| String::new())
             },
-            y_fmt: &|v| style::fmt_tick(*v),
+            y_fmt: Fmt::Auto,
             x_labels: if linear_auto { 10 } else { 0 },
             y_labels: 8,
         },
@@ -730,7 +823,20 @@ fn lines(
             }))
             .map_err(de(&path))?;
     }
-    draw::draw_legend(&legend, f, &items, &notes, false, f.px(20.0), &path)?;
+    let row = (f.legend * 1.65) as i32;
+    let mut top = f.px(20.0);
+    for line in &heading {
+        legend
+            .draw(&Text::new(
+                line.clone(),
+                (f.px(14.0), top + row / 2),
+                hf.color(&style::BLACK)
+                    .pos(Pos::new(HPos::Left, VPos::Center)),
+            ))
+            .map_err(de(&path))?;
+        top += row;
+    }
+    draw::draw_legend(&legend, f, &items, &notes, false, top, &path)?;
     draw::finish(&root, &path)?;
     Ok(Some(path))
 }
@@ -763,6 +869,9 @@ fn tornado(
             .map(|x| x.1)
             .collect();
         let e = mean(&top) - mean(&bottom);
+        // A difference of equal means can come out as ±1e-17: that is no effect.
+        let scale = mean(&top).abs().max(mean(&bottom).abs());
+        let e = if e.abs() <= 1e-12 * scale { 0.0 } else { e };
         if e.is_finite() {
             effects.push((p.key.clone(), e));
         }
@@ -816,9 +925,17 @@ fn tornado(
     let (plot, legend) = body.split_horizontally(bw.saturating_sub(lw));
     let tf = draw::font(f.tick);
     let max_name = (bw as f64 * 0.32) as u32;
+    // Full key paths when they fit, else their last two segments.
     let names: Vec<String> = effects
         .iter()
-        .map(|e| draw::fit_text(&root, &e.0, &tf, max_name))
+        .map(|e| {
+            let name = if draw::text_width(&root, &e.0, &tf) <= max_name {
+                e.0.clone()
+            } else {
+                short_key(&e.0)
+            };
+            draw::fit_text(&root, &name, &tf, max_name)
+        })
         .collect();
     let ylw = names
         .iter()
@@ -850,8 +967,8 @@ fn tornado(
         &MeshSpec {
             x_desc: &x_desc,
             y_desc: "",
-            x_fmt: &|v| style::fmt_tick(*v),
-            y_fmt: &|_| String::new(),
+            x_fmt: Fmt::Auto,
+            y_fmt: Fmt::With(&|_| String::new()),
             x_labels: 8,
             y_labels: 0,
         },
@@ -918,6 +1035,23 @@ mod tests {
         assert_eq!(l, "Bilateral trade, VNM-JPN, shock depth");
         assert_eq!((fac, u.as_str()), (100.0, "% of counterfactual"));
         assert_eq!(metric_info("score").0, "score");
+    }
+
+    #[test]
+    fn short_key_keeps_the_last_two_segments() {
+        assert_eq!(
+            short_key("donors[JICA].recipients[0].strategic_weight"),
+            "recipients[0].strategic_weight"
+        );
+        assert_eq!(
+            short_key("shocks[largest_donor_cut].ramp_quarters"),
+            "shocks[largest_donor_cut].ramp_quarters"
+        );
+        assert_eq!(short_key("samples"), "samples");
+        assert_eq!(
+            key_segments("shocks[a.b].ramp_quarters"),
+            vec!["shocks[a.b]", "ramp_quarters"]
+        );
     }
 
     #[test]
