@@ -185,9 +185,17 @@ pub fn run_cli(cli: Cli) -> Result<(), CliError> {
         ),
         Command::Check { scenarios, sets } => cmd_check(&scenarios, &sets),
         Command::List => {
-            let width = builtin::SCENARIOS.iter().map(|(n, _)| n.trim_end_matches(".toml").len()).max().unwrap_or(0);
+            let width = builtin::SCENARIOS
+                .iter()
+                .map(|(n, _)| n.trim_end_matches(".toml").len())
+                .max()
+                .unwrap_or(0);
             for (name, text) in builtin::SCENARIOS {
-                out!("{:<width$}  {}", name.trim_end_matches(".toml"), builtin::summary(text));
+                out!(
+                    "{:<width$}  {}",
+                    name.trim_end_matches(".toml"),
+                    builtin::summary(text)
+                );
             }
             Ok(())
         }

@@ -161,13 +161,7 @@ fn scopes(ts: &TimeSeries, names: &[&str]) -> Vec<String> {
 }
 
 /// Space for y tick labels and the rotated axis description.
-pub(crate) fn y_label_width(
-    root: &Area,
-    f: &Fonts,
-    y0: f64,
-    y1: f64,
-    n_labels: usize,
-) -> u32 {
+pub(crate) fn y_label_width(root: &Area, f: &Fonts, y0: f64, y1: f64, n_labels: usize) -> u32 {
     let fnt = draw::font(f.tick);
     let fmt = style::TickFormat::for_range(y0, y1, n_labels);
     let w = draw::probable_ticks(y0, y1, n_labels)
@@ -845,7 +839,11 @@ fn stacked(
             &MeshSpec {
                 x_desc: if last { "Year" } else { "" },
                 y_desc: &ydesc,
-                x_fmt: Fmt::With(if last { &year_fmt } else { &no_fmt as &dyn Fn(&f64) -> String }),
+                x_fmt: Fmt::With(if last {
+                    &year_fmt
+                } else {
+                    &no_fmt as &dyn Fn(&f64) -> String
+                }),
                 y_fmt: Fmt::Auto,
                 x_labels: 10,
                 y_labels: ((axis_px as f64 / (f.tick * 2.2)) as usize).clamp(3, 10),

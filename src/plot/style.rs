@@ -262,7 +262,10 @@ impl TickFormat {
             Some(md) => format!("{v:.md$e}"),
             None => {
                 let s = format!("{v:.*}", self.decimals);
-                if s.trim_start_matches('-').chars().all(|c| c == '0' || c == '.') {
+                if s.trim_start_matches('-')
+                    .chars()
+                    .all(|c| c == '0' || c == '.')
+                {
                     "0".into()
                 } else {
                     s
