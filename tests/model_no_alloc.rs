@@ -1,0 +1,117 @@
+//! The step loop does not allocate after the first step: every growing `Vec` is reserved when
+//! the world is built. Pinned with a counting allocator that counts this thread's allocations.
+
+mod common;
+
+use kizuna::model::Simulation;
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::cell::Cell;
+
+struct Counting;
+
+thread_local! {
+    static COUNTING: Cell<bool> = const { Cell::new(false) };
+    static ALLOCATIONS: Cell<u64> = const { Cell::new(0) };
+}
+
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        let _ = COUNTING.try_with(|c| {
+            if c.get() {
+                let _ = ALLOCATIONS.try_with(|a| a.set(a.get() + 1));
+            }
+        });
+        unsafe { System.alloc(layout) }
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        unsafe { System.dealloc(ptr, layout) }
+    }
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        let _ = COUNTING.try_with(|c| {
+            if c.get() {
+                let _ = ALLOCATIONS.try_with(|a| a.set(a.get() + 1));
+            }
+        });
+        unsafe { System.realloc(ptr, layout, new_size) }
+    }
+}
+
+#[global_allocator]
+static GLOBAL: Counting = Counting;
+
+#[test]
+fn steps_after_the_first_do_not_allocate() {
+    // Shocks, a donor, talent and programmes so that every phase has work to do.
+    let cfg = common::small_world(
+        r#"
+[[donors]]
+code = "AGENCY"
+home = "HOME"
+budget_usd_per_year = 10.0e9
+other_recipients_weight = 20.0
+loan_share = 0.8
+[[donors.recipients]]
+country = "HOST"
+[[talent]]
+code = "interns"
+pair = "HOST-HOME"
+programme = "technical_intern"
+[[talent.regimes]]
+from = "2000Q1"
+base_outflow_per_quarter = 2000
+max_stay_quarters = 12
+missing_per_quarter = 0.008
+transition_share = 0.3
+[[talent]]
+code = "ssw"
+pair = "HOST-HOME"
+programme = "specified_skilled_worker"
+[[talent.regimes]]
+from = "2004Q1"
+base_outflow_per_quarter = 500
+max_stay_quarters = 20
+[[programmes]]
+code = "cocreation"
+lever = "cooperation_mode"
+pair = "HOST-HOME"
+dose = 1.0
+start = "2003Q1"
+[[institutions]]
+code = "university"
+kind = "joint_university"
+pair = "HOST-HOME"
+opens = "2002Q1"
+graduates_per_quarter = 100
+[[shocks]]
+id = "disruption"
+kind = "supply_chain_disruption"
+target = { country = "HOST" }
+start = "2005Q1"
+intensity = 0.5
+affected_share = 0.3
+[[shocks]]
+id = "scandal"
+kind = "scandal"
+target = { pair = "HOST-HOME" }
+start = "2006Q1"
+"#,
+        &[],
+    );
+    // The counter sees this thread's allocations (so the assertion below can fail).
+    COUNTING.with(|c| c.set(true));
+    drop(std::hint::black_box(Vec::<u64>::with_capacity(16)));
+    COUNTING.with(|c| c.set(false));
+    assert_eq!(ALLOCATIONS.with(|a| a.replace(0)), 1);
+    let mut sim = Simulation::new(&cfg, 0);
+    sim.world.step = 0;
+    sim.step();
+    COUNTING.with(|c| c.set(true));
+    for step in 1..cfg.steps() {
+        sim.world.step = step;
+        sim.step();
+    }
+    COUNTING.with(|c| c.set(false));
+    let allocations = ALLOCATIONS.with(|a| a.get());
+    assert!(sim.world.partnerships.len() > 1000, "the world did grow");
+    assert_eq!(allocations, 0, "allocations in steps 1..{}", cfg.steps());
+}
