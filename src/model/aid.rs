@@ -24,6 +24,7 @@
 //! Cost O(D·C) per step plus O(projects created).
 
 use super::config::{Config, ShockKind, ShockTarget};
+use super::config::{DonorId, PairId};
 use super::rng::stochastic_round;
 use super::trust::Evidence;
 use super::world::{AID_HISTORY_Q, NONE_U32, PartnershipInit, PartnershipMode, World};
@@ -82,8 +83,8 @@ impl World {
         // Others' disbursements last quarter, for herding.
         for (d, state) in self.donors.iter_mut().enumerate() {
             let dc = &cfg.donors[d];
-            let home = &cfg.countries[dc.home as usize];
-            let gdp_ratio = (self.countries[dc.home as usize].gdp_usd_per_year
+            let home = &cfg.countries[dc.home.index()];
+            let gdp_ratio = (self.countries[dc.home.index()].gdp_usd_per_year
                 / home.gdp_usd_per_year[0])
                 .max(1e-9);
             let sigma = dc.budget_volatility.unwrap_or(p.budget_volatility);
@@ -93,7 +94,7 @@ impl World {
             let mut cut_share: f64 = 0.0;
             for shock in &cfg.shocks {
                 if shock.kind == ShockKind::AidCut
-                    && matches!(shock.target, ShockTarget::Donor(t) if t as usize == d)
+                    && matches!(shock.target, ShockTarget::Donor(t) if t.index() == d)
                 {
                     cut_share = cut_share.max(shock.level_at(q));
                 }
@@ -112,14 +113,14 @@ impl World {
             let mut total_w = dc.other_recipients_weight;
             let mut weights = [0.0f64; 32];
             for (i, r) in dc.recipients.iter().enumerate().take(32) {
-                let c = &self.countries[r.country as usize];
+                let c = &self.countries[r.country.index()];
                 let need = (p.need_reference_gni_per_capita_usd / c.gni_per_capita.max(1.0))
                     .powf(p.need_elasticity);
                 let pair = self.donors[d].channels[i].pair;
-                let gov = if pair == u16::MAX {
+                let gov = if pair == PairId::NONE {
                     0.5
                 } else {
-                    self.pairs[pair as usize].gov_trust
+                    self.pairs[pair.index()].gov_trust
                 };
                 // Herding on other donors' disbursements to this recipient (last quarter).
                 let (mut others, mut others_total, mut n_others) = (0.0, 0.0, 0usize);
@@ -165,10 +166,10 @@ impl World {
                         && s.start <= q
                         && q < s.end()
                         && match s.target {
-                            ShockTarget::Donor(t) => t as usize == d,
-                            ShockTarget::DonorRecipient(t, c) => t as usize == d && c == r.country,
+                            ShockTarget::Donor(t) => t.index() == d,
+                            ShockTarget::DonorRecipient(t, c) => t.index() == d && c == r.country,
                             ShockTarget::Pair(pp) => {
-                                let pc = &cfg.pairs[pp as usize];
+                                let pc = &cfg.pairs[pp.index()];
                                 pc.donor == dc.home && pc.partner == r.country
                             }
                             ShockTarget::Country(c) => c == r.country,
@@ -194,7 +195,7 @@ impl World {
         for d in 0..n_donors {
             let dc = &cfg.donors[d];
             for i in 0..self.donors[d].channels.len() {
-                let recipient = self.donors[d].channels[i].recipient as usize;
+                let recipient = self.donors[d].channels[i].recipient.index();
                 let k = self.countries[recipient].capacity_k;
                 let rate =
                     disbursement_rate(p.disbursement_rate_at_k0, p.disbursement_rate_at_k1, k);
@@ -227,7 +228,7 @@ impl World {
                     let ch = &self.donors[d].channels[i];
                     (ch.pair, ch.committed_q)
                 };
-                if pair == u16::MAX || commitment <= 0.0 {
+                if pair == PairId::NONE || commitment <= 0.0 {
                     continue;
                 }
                 let u = self.streams.oda_projects.uniform(step, (d * 64 + i) as u32);
@@ -236,8 +237,8 @@ impl World {
                     if self.partnerships.len() >= self.partnership_capacity {
                         break;
                     }
-                    let pt = self.pairs[pair as usize].pair_trust;
-                    let mode = self.pairs[pair as usize]
+                    let pt = self.pairs[pair.index()].pair_trust;
+                    let mode = self.pairs[pair.index()]
                         .cooperation_mode
                         .max(cfg.donors[d].cooperation_mode);
                     self.partnerships.push(PartnershipInit {
@@ -245,7 +246,7 @@ impl World {
                         mode: PartnershipMode::OdaProject,
                         foreign: NONE_U32,
                         host: NONE_U32,
-                        donor: d as u16,
+                        donor: DonorId(d as u16),
                         start_step: step,
                         evidence: Evidence::new(&cfg.params.trust, pt),
                         experience_offset_q: 0.0,
@@ -272,16 +273,12 @@ impl World {
             let mut net = 0.0;
             let mut ownership_num = 0.0;
             for (d, donor) in self.donors.iter().enumerate() {
-                for ch in donor
-                    .channels
-                    .iter()
-                    .filter(|ch| ch.recipient as usize == c)
-                {
+                for ch in donor.channels.iter().filter(|ch| ch.recipient.index() == c) {
                     gross += ch.disbursed_q;
                     net += ch.disbursed_q - ch.repaid_q;
                     let m = cfg.donors[d].cooperation_mode;
-                    let mode = if ch.pair != u16::MAX {
-                        m.max(self.pairs[ch.pair as usize].cooperation_mode)
+                    let mode = if ch.pair != PairId::NONE {
+                        m.max(self.pairs[ch.pair.index()].cooperation_mode)
                     } else {
                         m
                     };
@@ -293,7 +290,7 @@ impl World {
                 donor
                     .channels
                     .iter()
-                    .filter(|ch| ch.recipient as usize == c)
+                    .filter(|ch| ch.recipient.index() == c)
                     .map(|ch| ch.disbursed_q)
                     .sum::<f64>()
             });
@@ -330,8 +327,8 @@ impl World {
                 sd_of_changes(&country.ln_aid_history[AID_HISTORY_Q - filled..]);
         }
         for donor in &self.donors {
-            for ch in donor.channels.iter().filter(|ch| ch.pair != u16::MAX) {
-                let pair = &mut self.pairs[ch.pair as usize];
+            for ch in donor.channels.iter().filter(|ch| ch.pair != PairId::NONE) {
+                let pair = &mut self.pairs[ch.pair.index()];
                 pair.oda_committed_q += ch.committed_q;
                 pair.oda_disbursed_q += ch.disbursed_q;
                 pair.oda_net_q += ch.disbursed_q - ch.repaid_q;

@@ -4,9 +4,42 @@
 use super::params::Params;
 use super::time::Quarter;
 
-pub type CountryId = u16;
-pub type PairId = u16;
-pub type DonorId = u16;
+macro_rules! typed_id {
+    ($(#[$meta:meta])* $name:ident) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub struct $name(pub u16);
+
+        impl Default for $name {
+            fn default() -> Self {
+                $name::NONE
+            }
+        }
+
+        impl $name {
+            /// No such entity (e.g. the pair of a domestic firm without foreign partners).
+            pub const NONE: $name = $name(u16::MAX);
+
+            /// Position in the scenario's list (and in the world's `Vec`).
+            pub fn index(self) -> usize {
+                self.0 as usize
+            }
+        }
+    };
+}
+
+typed_id!(
+    /// A country: index into `Config::countries` and `World::countries`.
+    CountryId
+);
+typed_id!(
+    /// A country pair: index into `Config::pairs` and `World::pairs`.
+    PairId
+);
+typed_id!(
+    /// A donor agency: index into `Config::donors` and `World::donors`.
+    DonorId
+);
 
 /// Hofstede dimensions in storage order.
 pub const DIMENSIONS: [&str; 6] = ["pdi", "idv", "mas", "uai", "lto", "ivr"];

@@ -13,10 +13,9 @@
 //! Cost O(N_investors + scans·C + entries·m) per step; entry stops at the reserved firm capacity.
 
 use super::config::{Config, FirmKind};
+use super::config::{DonorId, PairId};
 use super::trust::Evidence;
-use super::world::{
-    FirmInit, MAX_SUPPLIERS, NONE_U16, NONE_U32, PartnershipInit, PartnershipMode, World,
-};
+use super::world::{FirmInit, MAX_SUPPLIERS, NONE_U32, PartnershipInit, PartnershipMode, World};
 
 pub fn logistic(x: f64) -> f64 {
     1.0 / (1.0 + (-x).exp())
@@ -38,8 +37,8 @@ impl World {
     pub fn attractiveness(&self, cfg: &Config, pair: usize) -> f64 {
         let e = &cfg.params.entry;
         let pc = &cfg.pairs[pair];
-        let host = &self.countries[pc.partner as usize];
-        let home = &self.countries[pc.donor as usize];
+        let host = &self.countries[pc.partner.index()];
+        let home = &self.countries[pc.donor.index()];
         let ps = &self.pairs[pair];
         e.gdp_elasticity * host.gdp_usd_per_year.max(1.0).ln()
             - e.distance_elasticity * pc.distance_km.max(1.0).ln()
@@ -73,8 +72,8 @@ impl World {
                 }
                 let mut best: Option<(usize, f64)> = None;
                 for p in 0..n_pairs.min(64) {
-                    if cfg.pairs[p].donor as usize != home
-                        || self.domestic_by_country[cfg.pairs[p].partner as usize].is_empty()
+                    if cfg.pairs[p].donor.index() != home
+                        || self.domestic_by_country[cfg.pairs[p].partner.index()].is_empty()
                     {
                         continue;
                     }
@@ -106,9 +105,9 @@ impl World {
         let host = pc.partner;
         let parent_idx = parent as usize;
         let n_same = self.entries[parent_idx * n_pairs + pair] as f64;
-        let block = cfg.countries[host as usize].block;
+        let block = cfg.countries[host.index()].block;
         let n_block: f64 = (0..n_pairs)
-            .filter(|&o| o != pair && cfg.countries[cfg.pairs[o].partner as usize].block == block)
+            .filter(|&o| o != pair && cfg.countries[cfg.pairs[o].partner.index()].block == block)
             .map(|o| self.entries[parent_idx * n_pairs + o] as f64)
             .sum();
         let experience = cfg.params.friction.same_country_entry_weight_q * n_same
@@ -131,7 +130,7 @@ impl World {
             } else {
                 FirmKind::Affiliate
             },
-            pair: pair as u16,
+            pair: PairId(pair as u16),
             parent,
             capital_usd: capital,
             ln_productivity: ln_a,
@@ -165,11 +164,11 @@ impl World {
             NONE_U32
         };
         let link = |mode, host_firm: u32, multiplier, member_draw| PartnershipInit {
-            pair: pair as u16,
+            pair: PairId(pair as u16),
             mode,
             foreign: id,
             host: host_firm,
-            donor: NONE_U16,
+            donor: DonorId::NONE,
             start_step: step,
             evidence: prior,
             experience_offset_q: experience,
@@ -179,7 +178,7 @@ impl World {
         };
         if is_jv {
             if let Some(partner) =
-                self.pick_host_firm(host as usize, id, m, 0, &[], e.reputation_weight)
+                self.pick_host_firm(host.index(), id, m, 0, &[], e.reputation_weight)
             {
                 if self.partnerships.len() < self.partnership_capacity {
                     self.partnerships.push(link(
@@ -190,7 +189,7 @@ impl World {
                     ));
                     self.firms.foreign_partnerships[partner as usize] =
                         self.firms.foreign_partnerships[partner as usize].saturating_add(1);
-                    self.firms.linked_pair[partner as usize] = pair as u16;
+                    self.firms.linked_pair[partner as usize] = PairId(pair as u16);
                 }
             }
         }
@@ -203,7 +202,7 @@ impl World {
         for slot in 0..wanted {
             let taken = self.firms.suppliers[id as usize];
             let Some(supplier) = self.pick_host_firm(
-                host as usize,
+                host.index(),
                 id,
                 m,
                 slot * m,
@@ -226,7 +225,7 @@ impl World {
             self.firms.n_suppliers[id as usize] = slot as u8 + 1;
             self.firms.foreign_partnerships[supplier as usize] =
                 self.firms.foreign_partnerships[supplier as usize].saturating_add(1);
-            self.firms.linked_pair[supplier as usize] = pair as u16;
+            self.firms.linked_pair[supplier as usize] = PairId(pair as u16);
         }
     }
 

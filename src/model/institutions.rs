@@ -70,7 +70,7 @@ impl World {
         self.mitigation_cost_q = 0.0;
         for prog in &cfg.programmes {
             let level = programme_level(prog, q);
-            let pair = &mut self.pairs[prog.pair as usize];
+            let pair = &mut self.pairs[prog.pair.index()];
             let dose = match prog.lever {
                 Lever::JointTraining => &mut pair.training_dose,
                 Lever::Liaison => &mut pair.liaison_dose,
@@ -93,7 +93,7 @@ impl World {
             if level <= 0.0 {
                 continue;
             }
-            let pair = &mut self.pairs[inst.pair as usize];
+            let pair = &mut self.pairs[inst.pair.index()];
             match inst.kind {
                 InstitutionKind::JointUniversity => {
                     pair.graduates_per_q += inst.graduates_per_q * level;
@@ -124,7 +124,7 @@ mod tests {
         ProgrammeConfig {
             name: "training".into(),
             lever: Lever::JointTraining,
-            pair: 0,
+            pair: crate::model::config::PairId(0),
             dose: 0.8,
             initiation_start: Quarter::new(2000, 1),
             implementation_start: Quarter::new(2001, 1),

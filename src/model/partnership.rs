@@ -85,7 +85,7 @@ impl World {
         let shock_active = self.capacity_shock_active;
         for &id in &ps.active {
             let id = id as usize;
-            let p = ps.pair[id] as usize;
+            let p = ps.pair[id].index();
             let pair = &self.pairs[p];
             let age = step - ps.start_step[id];
             let (foreign, host) = (ps.foreign[id], ps.host[id]);
@@ -103,7 +103,7 @@ impl World {
             // has worked in that mode.
             let mut relationship_since = pair.cocreation_since;
             if ps.mode[id] == PartnershipMode::OdaProject {
-                let donor_mode = cfg.donors[ps.donor[id] as usize].cooperation_mode;
+                let donor_mode = cfg.donors[ps.donor[id].index()].cooperation_mode;
                 if donor_mode > 0.0 {
                     relationship_since = 0;
                 }
@@ -225,7 +225,7 @@ impl World {
         ps.end_reason[id] = reason;
         ps.end_step[id] = self.step;
         let age = self.step - ps.start_step[id];
-        let p = ps.pair[id] as usize;
+        let p = ps.pair[id].index();
         if age < 8 {
             let slot = self.step as usize % 4;
             self.pairs[p].trouble_ring[slot].0 += 1;
@@ -308,7 +308,7 @@ impl World {
             {
                 continue;
             }
-            let pair = self.firms.pair[f] as usize;
+            let pair = self.firms.pair[f].index();
             let util =
                 (self.firms.output[f] / self.firms.normal_capacity[f].max(1e-9)).clamp(0.0, 1.0);
             let h = ph.affiliate_exit_per_q

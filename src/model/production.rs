@@ -19,9 +19,10 @@
 //! Cost O(N_f · k_s) per step.
 
 use super::config::{Config, FirmKind, ShockKind, ShockTarget};
+use super::config::{CountryId, DonorId, PairId};
 use super::rng::{Draws, EntityKind, Purpose};
 use super::trust::Evidence;
-use super::world::{NONE_U16, NONE_U32, PartnershipInit, PartnershipMode, World, stable_hash32};
+use super::world::{NONE_U32, PartnershipInit, PartnershipMode, World, stable_hash32};
 
 /// Largest input shortfall (share) at which an affiliate still rebuilds its inventory.
 const REFILL_TOLERANCE: f64 = 0.05;
@@ -55,7 +56,7 @@ impl World {
             }
             let country = match shock.target {
                 ShockTarget::Country(c) => c,
-                ShockTarget::Pair(p) => cfg.pairs[p as usize].partner,
+                ShockTarget::Pair(p) => cfg.pairs[p.index()].partner,
                 _ => continue,
             };
             let mut exposure = Draws::new(
@@ -82,7 +83,7 @@ impl World {
             if loss > 0.0 {
                 let util =
                     (self.firms.prev_output[f] / self.firms.normal_capacity[f].max(1e-9)).min(1.0);
-                self.countries[self.firms.country[f] as usize].direct_loss_q +=
+                self.countries[self.firms.country[f].index()].direct_loss_q +=
                     self.firms.normal_capacity[f] * loss * util;
             }
         }
@@ -181,7 +182,7 @@ impl World {
                             * (sp.inventory_target_q - self.firms.inventory_q[f]).max(0.0);
                     }
                     let x = cap * (supplied + used).min(1.0);
-                    let pair = &mut self.pairs[self.firms.pair[f] as usize];
+                    let pair = &mut self.pairs[self.firms.pair[f].index()];
                     pair.affiliate_output_q += x;
                     pair.fdi_stock_usd += self.firms.capital_usd[f];
                     let imports = x * sp.input_cost_share * sp.home_input_share * home.min(1.0);
@@ -191,7 +192,7 @@ impl World {
                 }
             };
             self.firms.output[f] = out;
-            self.countries[self.firms.country[f] as usize].firm_output_q += out;
+            self.countries[self.firms.country[f].index()].firm_output_q += out;
         }
         // Arm's-length trade.
         for (p, pc) in cfg.pairs.iter().enumerate() {
@@ -201,9 +202,9 @@ impl World {
             if start <= 0.0 {
                 continue;
             }
-            let growth = |c: u16| {
-                (self.countries[c as usize].gdp_usd_per_year
-                    / cfg.countries[c as usize].gdp_usd_per_year[0])
+            let growth = |c: CountryId| {
+                (self.countries[c.index()].gdp_usd_per_year
+                    / cfg.countries[c.index()].gdp_usd_per_year[0])
                     .max(1e-9)
             };
             let beta = cfg.params.entry.gdp_elasticity;
@@ -233,7 +234,7 @@ impl World {
             if !self.firms.active[f] || !self.firms.is_foreign(f) {
                 continue;
             }
-            let pair = self.firms.pair[f] as usize;
+            let pair = self.firms.pair[f].index();
             let diversification = self.pairs[pair].diversification;
             let rate = sp.substitution_rate * (1.0 - sp.specificity) * (1.0 + diversification);
             let wanted = ((sp.suppliers_per_affiliate as f64
@@ -251,7 +252,7 @@ impl World {
             if self.streams.substitution.uniform_seq(step, f as u32, 0) >= rate.min(1.0) {
                 continue;
             }
-            let host = self.firms.country[f] as usize;
+            let host = self.firms.country[f].index();
             let taken = self.firms.suppliers[f];
             let Some(new) = self.pick_host_firm(
                 host,
@@ -282,11 +283,11 @@ impl World {
                 NONE_U32
             };
             let id = self.partnerships.push(PartnershipInit {
-                pair: pair as u16,
+                pair: PairId(pair as u16),
                 mode: PartnershipMode::SupplyContract,
                 foreign: f as u32,
                 host: new,
-                donor: NONE_U16,
+                donor: DonorId::NONE,
                 start_step: step,
                 evidence: Evidence::new(&cfg.params.trust, self.pairs[pair].pair_trust),
                 experience_offset_q: 0.0,
@@ -299,7 +300,7 @@ impl World {
             self.firms.n_suppliers[f] += 1;
             self.firms.foreign_partnerships[new as usize] =
                 self.firms.foreign_partnerships[new as usize].saturating_add(1);
-            self.firms.linked_pair[new as usize] = pair as u16;
+            self.firms.linked_pair[new as usize] = PairId(pair as u16);
         }
     }
 

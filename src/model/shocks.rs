@@ -41,16 +41,16 @@ impl World {
             let starts = q == shock.start;
             match (shock.kind, shock.target) {
                 (ShockKind::ExchangeRate, ShockTarget::Country(c)) => {
-                    self.countries[c as usize].fx_multiplier *= 1.0 + level;
+                    self.countries[c.index()].fx_multiplier *= 1.0 + level;
                 }
                 (ShockKind::SupplyChainDisruption, target) => {
                     let country = match target {
                         ShockTarget::Country(c) => c,
-                        ShockTarget::Pair(p) => cfg.pairs[p as usize].partner,
+                        ShockTarget::Pair(p) => cfg.pairs[p.index()].partner,
                         _ => continue,
                     };
                     if level > 0.0 {
-                        let c = &mut self.countries[country as usize];
+                        let c = &mut self.countries[country.index()];
                         c.capacity_shock = c.capacity_shock.max(level);
                         c.affected_share = c.affected_share.max(shock.affected_share);
                         for (p, pc) in cfg.pairs.iter().enumerate() {
@@ -65,7 +65,7 @@ impl World {
                     }
                 }
                 (ShockKind::GeopoliticalCrisis, ShockTarget::Pair(p)) => {
-                    let pair = &mut self.pairs[p as usize];
+                    let pair = &mut self.pairs[p.index()];
                     if starts {
                         pair.gov_trust = (pair.gov_trust
                             - ps.geopolitical_trust_drop * shock.intensity)
@@ -80,10 +80,10 @@ impl World {
                 (ShockKind::AidSuspension, target) if starts => {
                     for (p, pc) in cfg.pairs.iter().enumerate() {
                         let hit = match target {
-                            ShockTarget::Pair(t) => t as usize == p,
-                            ShockTarget::Donor(d) => cfg.donors[d as usize].home == pc.donor,
+                            ShockTarget::Pair(t) => t.index() == p,
+                            ShockTarget::Donor(d) => cfg.donors[d.index()].home == pc.donor,
                             ShockTarget::DonorRecipient(d, c) => {
-                                cfg.donors[d as usize].home == pc.donor && pc.partner == c
+                                cfg.donors[d.index()].home == pc.donor && pc.partner == c
                             }
                             ShockTarget::Country(c) => pc.partner == c,
                         };
@@ -95,7 +95,7 @@ impl World {
                     }
                 }
                 (ShockKind::Scandal, ShockTarget::Pair(p)) if starts => {
-                    let pair = &mut self.pairs[p as usize];
+                    let pair = &mut self.pairs[p.index()];
                     pair.gov_trust =
                         (pair.gov_trust - pt.gov_event_step * shock.intensity).clamp(0.0, 1.0);
                     let severity = pt.scandal_severity * shock.intensity;
@@ -112,7 +112,7 @@ impl World {
             }
         }
         for event in cfg.events.iter().filter(|e| e.at == q) {
-            let pair = &mut self.pairs[event.pair as usize];
+            let pair = &mut self.pairs[event.pair.index()];
             pair.gov_trust = (pair.gov_trust + event.steps * pt.gov_event_step).clamp(0.0, 1.0);
         }
         for (c, country) in self.countries.iter_mut().enumerate() {

@@ -13,8 +13,9 @@
 //! `language · hires/employees`; graduates raise the graduate and bilingual shares. Shares decay
 //! 1 % a quarter (staff turnover). Cost O(N_f).
 
+use super::config::PairId;
 use super::config::{Config, FirmKind};
-use super::world::{NONE_U16, World};
+use super::world::World;
 
 /// Hump-shaped spillover potential of a technology gap.
 pub fn gap_potential(gap: f64, peak: f64) -> f64 {
@@ -60,10 +61,10 @@ impl World {
         for f in 0..n {
             let lp = self.firms.linked_pair[f];
             if self.firms.active[f]
-                && lp != NONE_U16
+                && lp != PairId::NONE
                 && (self.firms.foreign_partnerships[f] > 0 || self.firms.is_foreign(f))
             {
-                self.pairs[lp as usize].n_host_firms_linked += 1;
+                self.pairs[lp.index()].n_host_firms_linked += 1;
             }
         }
         for c in self.countries.iter_mut() {
@@ -75,11 +76,11 @@ impl World {
                 continue;
             }
             let lp = self.firms.linked_pair[f];
-            let linked = lp != NONE_U16
+            let linked = lp != PairId::NONE
                 && (self.firms.foreign_partnerships[f] > 0 || self.firms.is_foreign(f));
             let mut dh = 0.0;
             if linked {
-                let pair = &self.pairs[lp as usize];
+                let pair = &self.pairs[lp.index()];
                 let per_firm = 1.0 / pair.n_host_firms_linked.max(1) as f64;
                 let employees = self.firms.employees[f].max(1.0);
                 let hires = tp.returnee_hire_share * pair.returned_q as f64 * per_firm;
@@ -110,8 +111,8 @@ impl World {
                     } else {
                         0.0
                     };
-                    let mode = if lp != NONE_U16 {
-                        self.pairs[lp as usize].cooperation_mode
+                    let mode = if lp != PairId::NONE {
+                        self.pairs[lp.index()].cooperation_mode
                     } else {
                         0.0
                     };
@@ -129,13 +130,13 @@ impl World {
                         + sp.human_capital_effect * dh
                 }
                 FirmKind::Affiliate | FirmKind::JointVenture => {
-                    let mode = self.pairs[self.firms.pair[f] as usize].cooperation_mode;
+                    let mode = self.pairs[self.firms.pair[f].index()].cooperation_mode;
                     sp.trend_per_q + sp.reverse_rate * mode
                 }
                 FirmKind::Investor => sp.trend_per_q,
             };
             self.firms.ln_productivity[f] += d_ln_a;
-            let c = self.firms.country[f] as usize;
+            let c = self.firms.country[f].index();
             self.countries[c].mean_productivity += self.firms.ln_productivity[f].exp();
             if c < counts.len() {
                 counts[c] += 1;

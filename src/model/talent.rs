@@ -59,7 +59,7 @@ impl World {
             pair.returnee_skill_q = 0.0;
         }
         for (i, t) in cfg.talent.iter().enumerate() {
-            let p = t.pair as usize;
+            let p = t.pair.index();
             let prog = t.programme as usize;
             let Some(regime) = regime_at(t, q).or(t.regimes.first()) else {
                 continue;
@@ -125,8 +125,8 @@ impl World {
             let mut outflow = 0u64;
             if open {
                 let pc = &cfg.pairs[p];
-                let origin = &self.countries[pc.partner as usize];
-                let dest = &self.countries[pc.donor as usize];
+                let origin = &self.countries[pc.partner.index()];
+                let dest = &self.countries[pc.donor.index()];
                 let ratio = dest.wage_usd_per_year / origin.wage_usd_per_year.max(1.0);
                 let pair = &self.pairs[p];
                 let mut expected = departures_per_q(

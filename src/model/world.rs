@@ -9,7 +9,6 @@ use super::rng::{Draws, EntityKind, Purpose, replication_key};
 use super::trust::Evidence;
 
 pub const NONE_U32: u32 = u32::MAX;
-pub const NONE_U16: u16 = u16::MAX;
 /// Upper bound on local suppliers per affiliate (`supply.suppliers_max` is validated against it).
 pub const MAX_SUPPLIERS: usize = 8;
 /// Quarters of aid history kept for the volatility metric (A3).
@@ -381,10 +380,10 @@ impl World {
             .pairs
             .iter()
             .map(|p| {
-                let a = &cfg.countries[p.partner as usize].culture;
-                let b = &cfg.countries[p.donor as usize].culture;
-                let partner = &countries[p.partner as usize];
-                let donor = &countries[p.donor as usize];
+                let a = &cfg.countries[p.partner.index()].culture;
+                let b = &cfg.countries[p.donor.index()].culture;
+                let partner = &countries[p.partner.index()];
+                let donor = &countries[p.donor.index()];
                 PairState {
                     gaps: dimension_gaps(a, b),
                     ks4: kogut_singh(a, b, 4),
@@ -424,7 +423,7 @@ impl World {
                                 .pairs
                                 .iter()
                                 .position(|p| p.partner == r.country && p.donor == d.home)
-                                .map_or(NONE_U16, |i| i as u16),
+                                .map_or(PairId::NONE, |i| PairId(i as u16)),
                             pipeline_usd: r.initial_pipeline_usd,
                             loans_by_step: vec![0.0; steps + 1],
                             ..Default::default()
@@ -507,7 +506,7 @@ impl World {
                     country: pop.country,
                     sector: pop.sector,
                     kind: pop.kind,
-                    pair: NONE_U16,
+                    pair: PairId::NONE,
                     parent: NONE_U32,
                     capital_usd: capital,
                     ln_productivity: ln_a,
@@ -520,8 +519,8 @@ impl World {
                     entry_step: 0,
                 });
                 match pop.kind {
-                    FirmKind::Domestic => self.domestic_by_country[pop.country as usize].push(id),
-                    FirmKind::Investor => self.investors_by_country[pop.country as usize].push(id),
+                    FirmKind::Domestic => self.domestic_by_country[pop.country.index()].push(id),
+                    FirmKind::Investor => self.investors_by_country[pop.country.index()].push(id),
                     _ => {}
                 }
                 for _ in 0..cfg.pairs.len() {
@@ -533,10 +532,10 @@ impl World {
 
     fn seed_talent(&mut self, cfg: &Config) {
         for t in &cfg.talent {
-            let stock = &mut self.pairs[t.pair as usize].talent[t.programme as usize];
+            let stock = &mut self.pairs[t.pair.index()].talent[t.programme as usize];
             stock.vintages[0] += t.initial_stock;
             stock.abroad += t.initial_stock;
-            self.pairs[t.pair as usize].departed_cum += t.initial_stock;
+            self.pairs[t.pair.index()].departed_cum += t.initial_stock;
         }
     }
 
@@ -546,7 +545,7 @@ impl World {
 
     /// Sector index of a (country, sector) aggregate.
     pub fn sector_slot(&self, country: CountryId, sector: u16) -> usize {
-        country as usize * self.n_sectors + sector as usize
+        country.index() * self.n_sectors + sector as usize
     }
 }
 

@@ -314,7 +314,7 @@ pub fn to_config(raw: &RawScenario, doc: &ResolvedDocument) -> Result<Config, Di
     let country_codes: Vec<String> = raw.countries.iter().map(|c| c.code.clone()).collect();
     let find_country = |cx: &mut Ctx, key: &str, code: &str| {
         cx.find(key, code, &country_codes, |s| s.as_str(), "country")
-            .map(|i| i as u16)
+            .map(|i| CountryId(i as u16))
     };
 
     // Pairs.
@@ -365,7 +365,7 @@ pub fn to_config(raw: &RawScenario, doc: &ResolvedDocument) -> Result<Config, Di
     let pair_codes: Vec<String> = raw.pairs.iter().map(|p| p.code.clone()).collect();
     let find_pair = |cx: &mut Ctx, key: &str, code: &str| {
         cx.find(key, code, &pair_codes, |s| s.as_str(), "pair")
-            .map(|i| i as u16)
+            .map(|i| PairId(i as u16))
     };
 
     // Donors.
@@ -703,7 +703,7 @@ pub fn to_config(raw: &RawScenario, doc: &ResolvedDocument) -> Result<Config, Di
                     |s| s.as_str(),
                     "donor",
                 )
-                .map(|d| ShockTarget::Donor(d as u16)),
+                .map(|d| ShockTarget::Donor(DonorId(d as u16))),
             (None, None, Some(d), Some(r)) => {
                 let d = cx.find(
                     &format!("{tk}.donor"),
@@ -714,7 +714,7 @@ pub fn to_config(raw: &RawScenario, doc: &ResolvedDocument) -> Result<Config, Di
                 );
                 let r = find_country(&mut cx, &format!("{tk}.recipient"), r);
                 d.zip(r)
-                    .map(|(d, r)| ShockTarget::DonorRecipient(d as u16, r))
+                    .map(|(d, r)| ShockTarget::DonorRecipient(DonorId(d as u16), r))
             }
             _ => {
                 cx.error(
