@@ -221,9 +221,9 @@ impl World {
         }
         self.ledger.trade_imports_usd = self.ledger.trade_exports_usd;
         self.substitute_suppliers(cfg);
-        std::mem::swap(&mut self.firms.prev_output, &mut self.firms.output);
-        // `output` keeps this quarter's values too, for indicators and exits.
-        self.firms.output.copy_from_slice(&self.firms.prev_output);
+        // Next quarter's lagged orders read `prev_output`; `output` keeps this quarter's values
+        // for indicators and exits.
+        self.firms.prev_output.copy_from_slice(&self.firms.output);
     }
 
     fn substitute_suppliers(&mut self, cfg: &Config) {

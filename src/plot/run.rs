@@ -139,6 +139,68 @@ pub(crate) fn plot_run_dir(
     Ok(written)
 }
 
+/// Title, subtitle and a legend column on the right: returns the plot area, the legend area and
+/// the body height in pixels.
+fn with_legend<'b>(
+    root: &Area<'b>,
+    f: &Fonts,
+    title: &str,
+    subtitle: &str,
+    items: &[Item],
+    notes: &[String],
+    path: &Path,
+) -> Result<(Area<'b>, Area<'b>, u32), PlotError> {
+    let body = draw::titled(root, f, title, subtitle, path)?;
+    let lw = draw::legend_width(root, f, items, notes);
+    let (bw, bh) = body.dim_in_pixel();
+    let (plot, legend) = body.split_horizontally(bw.saturating_sub(lw));
+    Ok((plot, legend, bh))
+}
+
+/// A chart over years with the indicator's label and unit on the value axis, mesh drawn.
+#[allow(clippy::too_many_arguments)]
+fn year_chart<'a, 'b>(
+    root: &Area<'b>,
+    plot: &'a Area<'b>,
+    f: &Fonts,
+    label: &str,
+    unit: &str,
+    body_h: u32,
+    (x0, x1): (f64, f64),
+    (y0, y1): (f64, f64),
+    path: &Path,
+) -> Result<Chart<'a, 'b>, PlotError> {
+    let xlh = f.upx(90.0);
+    let ydesc = y_desc(
+        root,
+        f,
+        label,
+        unit,
+        body_h.saturating_sub(xlh + f.upx(40.0)),
+    );
+    let mut chart = ChartBuilder::on(plot)
+        .margin(f.px(20.0))
+        .margin_right(f.px(30.0))
+        .x_label_area_size(xlh)
+        .y_label_area_size(y_label_width(root, f, y0, y1, 8))
+        .build_cartesian_2d(x0..x1, y0..y1)
+        .map_err(de(path))?;
+    draw::draw_mesh(
+        &mut chart,
+        f,
+        &MeshSpec {
+            x_desc: "Year",
+            y_desc: &ydesc,
+            x_fmt: Fmt::With(&year_fmt),
+            y_fmt: Fmt::Auto,
+            x_labels: 10,
+            y_labels: 8,
+        },
+        path,
+    )?;
+    Ok(chart)
+}
+
 /// Whether a country ever receives aid in the run (else its aid plots would be empty).
 fn receives_aid(ts: &TimeSeries, country: &str) -> bool {
     ts.summary_path(&format!("aid_gni_ratio.{country}"))
@@ -389,37 +451,16 @@ fn fan_chart(
     let path = out.join(file_name("fan", &[column]));
     let bpath = path.clone();
     let root = BitMapBackend::new(&bpath, (w, h)).into_drawing_area();
-    let body = draw::titled(&root, f, &title, &subtitle, &path)?;
-    let lw = draw::legend_width(&root, f, &items, &[]);
-    let (bw, bh) = body.dim_in_pixel();
-    let (plot, legend) = body.split_horizontally(bw.saturating_sub(lw));
-    let ylw = y_label_width(&root, f, y0, y1, 8);
-    let xlh = f.upx(90.0);
-    let ydesc = y_desc(
+    let (plot, legend, body_h) = with_legend(&root, f, &title, &subtitle, &items, &[], &path)?;
+    let mut chart = year_chart(
         &root,
+        &plot,
         f,
         &label,
         &unit,
-        bh.saturating_sub(xlh + f.upx(40.0)),
-    );
-    let mut chart = ChartBuilder::on(&plot)
-        .margin(f.px(20.0))
-        .margin_right(f.px(30.0))
-        .x_label_area_size(xlh)
-        .y_label_area_size(ylw)
-        .build_cartesian_2d(x0..x1, y0..y1)
-        .map_err(de(&path))?;
-    draw::draw_mesh(
-        &mut chart,
-        f,
-        &MeshSpec {
-            x_desc: "Year",
-            y_desc: &ydesc,
-            x_fmt: Fmt::With(&year_fmt),
-            y_fmt: Fmt::Auto,
-            x_labels: 10,
-            y_labels: 8,
-        },
+        body_h,
+        (x0, x1),
+        (y0, y1),
         &path,
     )?;
     draw_lines(&mut chart, f, &lines, &path)?;
@@ -666,37 +707,17 @@ impl<'t> ShockData<'t> {
         let path = out.join(file_name("shock", &[shock, indicator]));
         let bpath = path.clone();
         let root = BitMapBackend::new(&bpath, (w, h)).into_drawing_area();
-        let body = draw::titled(&root, f, &title, &subtitle, &path)?;
-        let lw = draw::legend_width(&root, f, &items, &notes);
-        let (bw, bh) = body.dim_in_pixel();
-        let (plot, legend) = body.split_horizontally(bw.saturating_sub(lw));
-        let ylw = y_label_width(&root, f, y0, y1, 8);
-        let xlh = f.upx(90.0);
-        let ydesc = y_desc(
+        let (plot, legend, body_h) =
+            with_legend(&root, f, &title, &subtitle, &items, &notes, &path)?;
+        let mut chart = year_chart(
             &root,
+            &plot,
             f,
             &label,
             &unit,
-            bh.saturating_sub(xlh + f.upx(40.0)),
-        );
-        let mut chart = ChartBuilder::on(&plot)
-            .margin(f.px(20.0))
-            .margin_right(f.px(30.0))
-            .x_label_area_size(xlh)
-            .y_label_area_size(ylw)
-            .build_cartesian_2d(x0..x1, y0..y1)
-            .map_err(de(&path))?;
-        draw::draw_mesh(
-            &mut chart,
-            f,
-            &MeshSpec {
-                x_desc: "Year",
-                y_desc: &ydesc,
-                x_fmt: Fmt::With(&year_fmt),
-                y_fmt: Fmt::Auto,
-                x_labels: 10,
-                y_labels: 8,
-            },
+            body_h,
+            (x0, x1),
+            (y0, y1),
             &path,
         )?;
         // Loss area: between the counterfactual and the shocked path where the shocked path is
