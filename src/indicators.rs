@@ -240,6 +240,46 @@ pub const CATALOGUE: &[IndicatorSpec] = &[
         "Of the partnerships that reached 8 quarters of age (or ended before) in the last 4 quarters, the share flagged in serious trouble."
     ),
     spec!(
+        "exports_usd_per_q",
+        Pair,
+        "USD per quarter",
+        "Partner's exports to the donor country",
+        FlowPerQuarter,
+        "Affiliates' exports to their home country plus half of arm's-length gravity trade."
+    ),
+    spec!(
+        "imports_usd_per_q",
+        Pair,
+        "USD per quarter",
+        "Partner's imports from the donor country",
+        FlowPerQuarter,
+        "Affiliates' imports of inputs from their home country plus half of arm's-length gravity trade."
+    ),
+    spec!(
+        "fdi_withdrawn_usd_per_q",
+        Pair,
+        "USD per quarter",
+        "FDI withdrawn",
+        FlowPerQuarter,
+        "Capital withdrawn by affiliates and joint ventures of the donor country in the partner: shrinkage while losing money plus the capital of those that exit."
+    ),
+    spec!(
+        "affiliates_profitable_share",
+        Pair,
+        "share in [0,1]",
+        "Affiliates with a positive margin",
+        MeanOfQuarters,
+        "Share of active affiliates and joint ventures whose operating margin this quarter is positive (compare JETRO's profitable share)."
+    ),
+    spec!(
+        "trust_fundamental",
+        Pair,
+        "trust in [0,1]",
+        "Trust fundamental",
+        MeanOfQuarters,
+        "The level government trust reverts to: initial trust lifted by institutional density and the partnership record."
+    ),
+    spec!(
         "aid_gni_ratio",
         Country,
         "share of GNI",
@@ -318,6 +358,22 @@ pub const CATALOGUE: &[IndicatorSpec] = &[
         "Direct shock loss",
         FlowPerQuarter,
         "Output lost directly to capacity shocks (capacity removed times pre-shock utilisation)."
+    ),
+    spec!(
+        "public_capital_ratio",
+        Country,
+        "ratio",
+        "Public capital relative to domestic-only",
+        StockAtEnd,
+        "G/G_dom: public capital (domestic and aid-financed) over what domestic public investment alone would have built; firms' productivity scales with its α_G power."
+    ),
+    spec!(
+        "expected_public_capital_ratio",
+        Country,
+        "ratio",
+        "Expected public capital relative to domestic-only",
+        StockAtEnd,
+        "The same ratio counting capital under construction and the undisbursed aid pipeline: what investors read in FDI entry."
     ),
 ];
 

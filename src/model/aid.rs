@@ -146,7 +146,12 @@ impl World {
                 } else {
                     0.0
                 };
+                let size = (c.gdp_usd_per_year
+                    / cfg.countries[r.country.index()].gdp_usd_per_year[0].max(1.0))
+                .max(1e-9)
+                .powf(p.size_elasticity);
                 let w = need
+                    * size
                     * r.strategic_weight
                     * gov.max(1e-6).powf(p.trust_elasticity)
                     * (1.0 + herd);

@@ -65,6 +65,8 @@ pub struct CountryConfig {
     pub wage_to_gdp_per_capita: f64,
     pub capacity_initial: f64,
     pub capacity_floor: f64,
+    /// τ_c: domestic public investment as a share of GDP (data).
+    pub public_investment_gdp_share: f64,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -79,8 +81,6 @@ pub struct PairConfig {
     pub gov_trust_initial: f64,
     /// Settled residents of the partner in the donor country at the start [persons].
     pub settled_residents_initial: u64,
-    /// Arm's-length trade at the start [USD per quarter] (else the parameter).
-    pub arms_length_trade_start_usd_per_q: Option<f64>,
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -2,8 +2,9 @@
 //!
 //! Each investor firm scans with probability ν per quarter. For every host h it could enter
 //! (pairs whose donor country is the firm's home) it values (I1)
-//! `U = β_Y ln Y_h − β_D ln D + θ_T T_pair − θ_CD KS4 + θ_K K_h + θ_W ln(w_home/w_h)
-//!      + θ_N ln(1 + N_affiliates) + ξ`, ξ logistic with scale `taste_scale`,
+//! `U = β_Y ln Y_h − β_D ln D + θ_T T_pair − θ_CD KS4 + θ_K K_h + θ_G ln r̂_h + θ_W ln(w_home/w_h)
+//!      + θ_N ln(1 + N_affiliates) + ξ`, ξ logistic with scale `taste_scale`, r̂_h the host's
+//! expected public-capital ratio (see `public_capital`),
 //! and enters the best host if `U > U* + barrier`. Joint venture with probability
 //! `σ(μ₀ + μ_CD KS4 − μ_E n_prior)`, else a wholly owned affiliate. A JV partner is the best of
 //! m sampled host firms (m_member for business-association members) by `A (1 + ξ_rep (rep − ½))`;
@@ -45,6 +46,7 @@ impl World {
             + e.trust_weight * ps.pair_trust
             - e.cultural_distance_penalty * ps.ks4
             + e.capacity_weight * host.capacity_k
+            + cfg.params.public_capital.entry_weight * host.expected_public_capital_ratio.ln()
             + e.wage_gap_weight
                 * (home.wage_usd_per_year / host.wage_usd_per_year.max(1.0))
                     .max(1e-9)
@@ -122,6 +124,9 @@ impl World {
         let id = self.firms.len() as u32;
         let membership = self.streams.membership.uniform(0, id);
         let capacity = capital * cfg.params.supply.output_capital_ratio_per_q * ln_a.exp();
+        let pp = &cfg.params.profit;
+        let margin_base =
+            pp.margin_mean + pp.margin_sd * self.streams.affiliate_margin.normal(step, parent);
         self.firms.push(FirmInit {
             country: host,
             sector: self.firms.sector[parent_idx],
@@ -141,6 +146,7 @@ impl World {
             capacity,
             inventory_q: cfg.params.supply.inventory_target_q,
             entry_step: step,
+            margin_base,
         });
         for _ in 0..n_pairs {
             self.entries.push(0);
@@ -181,6 +187,7 @@ impl World {
                 self.pick_host_firm(host.index(), id, m, 0, &[], e.reputation_weight)
             {
                 if self.partnerships.len() < self.partnership_capacity {
+                    self.firms.jv_link[id as usize] = self.partnerships.len() as u32;
                     self.partnerships.push(link(
                         PartnershipMode::JointVenture,
                         partner,

@@ -6,8 +6,10 @@
 //! `end`. Institutions ramp from opening to full capacity over `ramp_q` quarters:
 //! joint universities send graduates to host firms linked to the partner country, business
 //! associations set the membership share and dispute-resolution efficacy, training centres add to
-//! the training dose, bilateral committees pull government trust toward 1. Doses of one lever
-//! add up and are capped at 1. Cost O(programmes + institutions).
+//! the training dose, bilateral committees pull government trust toward 1. Every institution adds
+//! its level (× (1 + dispute-resolution efficacy)) to the pair's institutional density, which
+//! lifts the trust fundamental (see `trust`, T5). Doses of one lever add up and are capped at 1.
+//! Cost O(programmes + institutions).
 
 use super::config::{Config, InstitutionKind, Lever, ProgrammeConfig};
 use super::time::Quarter;
@@ -66,6 +68,7 @@ impl World {
             pair.dispute_resolution = 0.0;
             pair.graduates_per_q = 0.0;
             pair.mitigation_cost_q = 0.0;
+            pair.institution_levels = 0.0;
         }
         self.mitigation_cost_q = 0.0;
         for prog in &cfg.programmes {
@@ -94,6 +97,7 @@ impl World {
                 continue;
             }
             let pair = &mut self.pairs[inst.pair.index()];
+            pair.institution_levels += level * (1.0 + inst.dispute_resolution);
             match inst.kind {
                 InstitutionKind::JointUniversity => {
                     pair.graduates_per_q += inst.graduates_per_q * level;

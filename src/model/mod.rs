@@ -15,6 +15,7 @@ pub mod invariants;
 pub mod params;
 pub mod partnership;
 pub mod production;
+pub mod public_capital;
 pub mod record;
 pub mod resilience;
 pub mod rng;

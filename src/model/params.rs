@@ -78,7 +78,7 @@ params_struct! {
     OutcomeParams {
         /// β₀: intercept of the success logit [logit].
         #[schemars(range(min = -5.0, max = 8.0))]
-        intercept: f64 = 0.9,
+        intercept: f64 = 1.1,
         /// β_T: weight of trust above ½ [logit per trust unit].
         #[schemars(range(min = 0.0, max = 10.0))]
         trust_weight: f64 = 2.0,
@@ -124,15 +124,35 @@ params_struct! {
         /// θ_g: weight of government trust in country-pair trust [share].
         #[schemars(range(min = 0.0, max = 1.0))]
         gov_weight: f64 = 0.3,
-        /// η_g: relaxation of government trust toward the partnership mean per quarter [per quarter].
-        #[schemars(range(min = 0.0, max = 1.0))]
-        gov_relaxation: f64 = 0.05,
         /// δ_gov: size of one government event step at intensity 1 [trust units].
         #[schemars(range(min = 0.0, max = 0.5))]
         gov_event_step: f64 = 0.15,
         /// Trust threshold below which a partnership is flagged in serious trouble [trust].
         #[schemars(range(min = 0.0, max = 1.0))]
         trouble_threshold: f64 = 0.4,
+        /// η_F: reversion of government trust toward its fundamental per quarter (replaces the
+        /// v1 relaxation toward the partnership mean) [per quarter]. Half-life ≈ 7 years at 0.025 [P].
+        #[schemars(range(min = 0.0, max = 0.5))]
+        fundamental_reversion: f64 = 0.025,
+        /// w_inst: lift of the trust fundamental at full institutional density, as a share of the
+        /// distance to 1 [share] [P].
+        #[schemars(range(min = 0.0, max = 1.0))]
+        institution_lift: f64 = 0.3,
+        /// w_rec: weight of the partnership record (long-memory mean partnership trust minus ½)
+        /// in the trust fundamental [trust per trust] [P].
+        #[schemars(range(min = 0.0, max = 2.0))]
+        record_weight: f64 = 0.5,
+        /// ψ: rate at which the partnership record follows mean partnership trust [per quarter] [P].
+        #[schemars(range(min = 0.001, max = 1.0))]
+        record_rate: f64 = 0.02,
+        /// δ_cut: government-trust drop for a cut of the whole aid of a donor that gives all of the
+        /// recipient's ODA, per unit of cut share (scaled by the donor's share) [trust units] [P].
+        #[schemars(range(min = 0.0, max = 1.0))]
+        aid_cut_trust_drop: f64 = 0.2,
+        /// μ_TL: reduction of the trust lost per negative outcome at full training and liaison
+        /// (partners who understand each other read a failure as an accident, not a breach) [share] [P].
+        #[schemars(range(min = 0.0, max = 0.9))]
+        mitigation_negativity_relief: f64 = 0.3,
         /// Weight of the latest outcome in the performance average π [share].
         #[schemars(range(min = 0.01, max = 1.0))]
         performance_smoothing: f64 = 0.3,
@@ -160,9 +180,107 @@ params_struct! {
         /// γ_X: shock-exposure loading [per exposure unit].
         #[schemars(range(min = 0.0, max = 10.0))]
         exposure_loading: f64 = 2.0,
-        /// Exit hazard of an affiliate without any active partnership at low utilisation [per quarter].
+        /// h_a: exit hazard of an affiliate at zero smoothed margin and pair trust ½ [per quarter].
         #[schemars(range(min = 0.0, max = 0.5))]
         affiliate_exit_per_q: f64 = 0.004,
+    }
+}
+
+params_struct! {
+    /// FDI profitability, shrinkage and exit (v2 channel 4). An affiliate's operating margin is
+    /// `π_f = μ_f − fixed_cost_share (1 − u_f) − friction_cost F̄_f`, with μ_f drawn at entry
+    /// from N(margin_mean, margin_sd), u_f the utilisation and F̄_f the mean friction of its
+    /// partnerships; π̄_f is its exponential average. Exit hazard
+    /// `h = h_a exp(−γ_m π̄/σ_μ + γ_T (½ − T_pair))`; while π̄ < 0 the affiliate withdraws a share
+    /// `shrink_per_q · min(1, −π̄/σ_μ)` of its capital each quarter.
+    ProfitParams {
+        /// μ₀: mean operating margin of affiliates at full utilisation and no friction [share of
+        /// sales]. Calibrated so that about 65 % are profitable in normal years (JETRO surveys of
+        /// Japanese affiliates in Vietnam, 2017–19 [S]).
+        #[schemars(range(min = -0.5, max = 0.5))]
+        margin_mean: f64 = 0.07,
+        /// σ_μ: dispersion of margins across affiliates [share of sales] [P].
+        #[schemars(range(min = 0.001, max = 0.5))]
+        margin_sd: f64 = 0.10,
+        /// Share of costs that do not fall with output, so idle capacity cuts the margin [share] [P].
+        #[schemars(range(min = 0.0, max = 1.0))]
+        fixed_cost_share: f64 = 0.3,
+        /// Margin lost per unit of friction (coordination, rework, turnover) [share of sales per friction unit] [P].
+        #[schemars(range(min = 0.0, max = 1.0))]
+        friction_cost: f64 = 0.1,
+        /// Weight of the latest quarter in the smoothed margin π̄ [share] [P].
+        #[schemars(range(min = 0.01, max = 1.0))]
+        margin_smoothing: f64 = 0.25,
+        /// γ_m: loading of the smoothed margin (in units of σ_μ) on the exit hazard [per σ] [P].
+        #[schemars(range(min = 0.0, max = 5.0))]
+        loss_loading: f64 = 1.0,
+        /// Share of capital withdrawn per quarter by an affiliate whose smoothed loss is σ_μ or more [per quarter] [P].
+        #[schemars(range(min = 0.0, max = 0.5))]
+        shrink_per_q: f64 = 0.02,
+    }
+}
+
+params_struct! {
+    /// Aid → public capital (v2 channel 1). Investment `I = e(K)·ι·ODA_gross` (aid) beside the
+    /// domestic `τ_c Y/4`; each passes through a time-to-build stage (mean T_b) into a
+    /// perpetual-inventory stock depreciating at δ_G. Firms' productivity is multiplied by
+    /// `(G/G_dom)^α_G` (public capital relative to what domestic investment alone would have built)
+    /// and FDI entry adds `θ_G ln(Ĝ/Ĝ_dom)`, with Ĝ counting capital under construction and the
+    /// aid pipeline (investors look ahead).
+    PublicCapitalParams {
+        /// ι: share of gross ODA disbursements that builds infrastructure [share]. 56.3 % of ODA to
+        /// Vietnam 1993–2012 went to infrastructure (Open Development Vietnam [S]).
+        #[schemars(range(min = 0.0, max = 1.0))]
+        aid_infrastructure_share: f64 = 0.56,
+        /// e₀: share of aid-financed spending that becomes usable capital at capacity K = 0, rising
+        /// linearly to 1 at K = 1 (efficiency-adjusted public capital after Gupta et al. 2014) [share] [P].
+        #[schemars(range(min = 0.0, max = 1.0))]
+        efficiency_at_k0: f64 = 0.4,
+        /// T_b: mean time to build [quarters] (time-to-build of 2–3 years as in Leeper, Walker &
+        /// Yang 2010) [P].
+        #[schemars(range(min = 1.0, max = 40.0))]
+        time_to_build_q: f64 = 8.0,
+        /// δ_G: depreciation of public capital [per quarter] (≈4 %/yr) [P].
+        #[schemars(range(min = 0.001, max = 0.1))]
+        depreciation_per_q: f64 = 0.01,
+        /// α_G: output elasticity of public capital [dimensionless]. Meta-analysis mean 0.08,
+        /// core infrastructure ≈ 0.12 (Bom & Ligthart 2014 [S]).
+        #[schemars(range(min = 0.0, max = 0.5))]
+        output_elasticity: f64 = 0.10,
+        /// θ_G: weight of ln expected public-capital intensity in FDI entry [utility per log
+        /// point]; sign from Asiedu (2002) [S], size [P].
+        #[schemars(range(min = 0.0, max = 5.0))]
+        entry_weight: f64 = 1.0,
+        /// θ_G^X: elasticity of arm's-length trade to public-capital intensity (infrastructure
+        /// lowers trade costs; Limão & Venables 2001 [S] sign, size [P]).
+        #[schemars(range(min = 0.0, max = 3.0))]
+        trade_elasticity: f64 = 0.5,
+    }
+}
+
+params_struct! {
+    /// Structural gravity for arm's-length trade (v2 channel 5):
+    /// `X = G₀ (Y_p/10¹²)^β_Y (Y_d/10¹²)^β_Y (D/1000 km)^(−β_D) exp(θ_T^X (T_pair − ½) − θ_CD^X KS4)
+    /// (G/G_dom)^θ_G^X`, split evenly into the partner's exports and imports. One G₀ for every pair.
+    TradeParams {
+        /// G₀: arm's-length trade between two USD 1 tn economies 1,000 km apart at pair trust ½
+        /// and no cultural distance [USD per quarter] [C: fitted to Vietnam–Japan trade].
+        #[schemars(range(min = 0.0, max = 1.0e13))]
+        gravity_constant_usd_per_q: f64 = 0.7e10,
+        /// β_Y: GDP elasticity (structural gravity implies 1; Head & Mayer 2014 [R]) [dimensionless].
+        #[schemars(range(min = 0.0, max = 2.0))]
+        gdp_elasticity: f64 = 1.0,
+        /// β_D: distance elasticity (median 0.89 of all estimates, Head & Mayer 2014; ≈0.9
+        /// Disdier & Head 2008 [S]) [dimensionless].
+        #[schemars(range(min = 0.0, max = 2.0))]
+        distance_elasticity: f64 = 0.9,
+        /// θ_T^X: semi-elasticity of trade to country-pair trust [per trust unit]; sign Guiso,
+        /// Sapienza & Zingales 2009 [S], size [P].
+        #[schemars(range(min = 0.0, max = 5.0))]
+        trust_weight: f64 = 1.0,
+        /// θ_CD^X: trade penalty per Kogut–Singh unit [per KS unit] [P].
+        #[schemars(range(min = 0.0, max = 2.0))]
+        cultural_distance_penalty: f64 = 0.1,
     }
 }
 
@@ -180,11 +298,12 @@ params_struct! {
         budget_volatility: f64 = 0.12,
         /// α_N: weight of need (income gap) in allocation [elasticity].
         #[schemars(range(min = 0.0, max = 3.0))]
-        need_elasticity: f64 = 1.0,
+        need_elasticity: f64 = 0.0,
         /// α_S: weight of the recipient's economic size (GDP relative to the start) in allocation;
-        /// absorptive capacity and strategic weight grow with the economy [elasticity].
+        /// absorptive capacity and strategic weight grow with the economy [elasticity] [C: fitted
+        /// to Japan's ODA to Vietnam].
         #[schemars(range(min = 0.0, max = 2.0))]
-        size_elasticity: f64 = 0.0,
+        size_elasticity: f64 = 0.2,
         /// α_T: weight of government trust in allocation [elasticity].
         #[schemars(range(min = 0.0, max = 3.0))]
         trust_elasticity: f64 = 1.0,
@@ -265,7 +384,7 @@ params_struct! {
         capacity_weight: f64 = 1.0,
         /// θ_W: weight of the log wage gap (home wage in USD over host wage) [utility].
         #[schemars(range(min = 0.0, max = 3.0))]
-        wage_gap_weight: f64 = 0.5,
+        wage_gap_weight: f64 = 0.2,
         /// θ_N: agglomeration weight on ln(1 + affiliates already there) [utility].
         #[schemars(range(min = 0.0, max = 2.0))]
         agglomeration_weight: f64 = 0.15,
@@ -274,7 +393,7 @@ params_struct! {
         taste_scale: f64 = 1.0,
         /// U*: entry threshold [utility].
         #[schemars(range(min = -100.0, max = 100.0))]
-        threshold: f64 = 20.5,
+        threshold: f64 = 21.5,
         /// μ₀: intercept of the joint-venture logit [logit].
         #[schemars(range(min = -10.0, max = 10.0))]
         jv_intercept: f64 = -0.5,
@@ -295,7 +414,7 @@ params_struct! {
         reputation_weight: f64 = 0.5,
         /// Median registered capital of a new affiliate [USD].
         #[schemars(range(min = 1.0e4, max = 1.0e10))]
-        capital_median_usd: f64 = 8.0e6,
+        capital_median_usd: f64 = 9.5e6,
         /// Log-normal dispersion of registered capital [log points].
         #[schemars(range(min = 0.0, max = 3.0))]
         capital_sigma: f64 = 1.0,
@@ -304,7 +423,7 @@ params_struct! {
         employees_per_musd: f64 = 25.0,
         /// Cap on new affiliates over a run, as a multiple of the initial investor firms [×].
         #[schemars(range(min = 0.0, max = 100.0))]
-        max_new_affiliates_per_investor: f64 = 4.0,
+        max_new_affiliates_per_investor: f64 = 6.0,
     }
 }
 
@@ -319,7 +438,7 @@ params_struct! {
         suppliers_max: u32 = 6,
         /// Output per quarter per USD of registered capital at productivity 1 [USD per USD per quarter].
         #[schemars(range(min = 0.0, max = 5.0))]
-        output_capital_ratio_per_q: f64 = 0.35,
+        output_capital_ratio_per_q: f64 = 0.1,
         /// Share of an affiliate's inputs bought from local suppliers [share].
         #[schemars(range(min = 0.0, max = 1.0))]
         local_input_share: f64 = 0.30,
@@ -347,12 +466,6 @@ params_struct! {
         /// Input specificity: share of substitution that is impossible [share].
         #[schemars(range(min = 0.0, max = 1.0))]
         specificity: f64 = 0.3,
-        /// Arm's-length trade (commodities, firms outside the model) at the start, growing with both GDPs^β_Y [USD per quarter].
-        #[schemars(range(min = 0.0, max = 1.0e12))]
-        arms_length_trade_start_usd_per_q: f64 = 0.0,
-        /// θ_T^X: trust semi-elasticity of arm's-length trade [per trust unit].
-        #[schemars(range(min = 0.0, max = 5.0))]
-        trade_trust_weight: f64 = 1.0,
         /// Share of the gap between customers' orders and capacity that a domestic supplier adds to
         /// its capital per quarter (suppliers grow with their customers) [per quarter].
         #[schemars(range(min = 0.0, max = 1.0))]
@@ -368,7 +481,7 @@ params_struct! {
     TalentParams {
         /// ε_w: elasticity of outflows to the wage × FX ratio [dimensionless].
         #[schemars(range(min = 0.0, max = 3.0))]
-        wage_elasticity: f64 = 1.0,
+        wage_elasticity: f64 = 0.3,
         /// ε_T: elasticity of outflows to country-pair trust [dimensionless].
         #[schemars(range(min = 0.0, max = 2.0))]
         trust_elasticity: f64 = 0.5,
@@ -408,9 +521,6 @@ params_struct! {
         /// λ_B: backward (supplier) spillover rate [per quarter].
         #[schemars(range(min = 0.0, max = 1.0))]
         backward_rate: f64 = 0.02,
-        /// λ_F: forward spillover rate (≈0 per Havranek & Irsova) [per quarter].
-        #[schemars(range(min = 0.0, max = 1.0))]
-        forward_rate: f64 = 0.0,
         /// g*: technology gap where spillovers peak [log points].
         #[schemars(range(min = 0.05, max = 5.0))]
         peak_gap: f64 = 1.0,
@@ -455,6 +565,9 @@ pub struct Params {
     pub outcome: OutcomeParams,
     pub trust: TrustParams,
     pub hazard: HazardParams,
+    pub profit: ProfitParams,
+    pub public_capital: PublicCapitalParams,
+    pub trade: TradeParams,
     pub aid: AidParams,
     pub capacity: CapacityParams,
     pub entry: EntryParams,

@@ -6,15 +6,19 @@
 //! by T1–T3 (see `trust`), performance π is an exponential average of ±1 outcomes, and the
 //! partnership is flagged in serious trouble the first quarter that `T < 0.4` or `π < 0`.
 //! Co-creation's coordination cost (F4) fades with the time the pair has worked in that mode.
-//! Country-pair trust (T4) is updated from running sums of this pass. Training of a partnership
-//! approaches the pair's training dose when it is higher and otherwise decays at δ_τ.
+//! Country-pair trust (T4) is updated from running sums of this pass, government trust reverts to
+//! its fundamental (T5). Training of a partnership approaches the pair's training dose when it is
+//! higher and otherwise decays at δ_τ. Liaison coverage L is the pair's liaison dose plus the
+//! bilingual-staff shares of both firms (returnees and joint-university graduates), capped at 1.
+//! Mitigation also lowers the trust lost per failure: κ_eff × (1 − μ_TL (τ + L)/2).
 //!
 //! Termination (H1): `h = h₀ exp(γ_F (F̄ − F̄_ref) − γ_T (T − ½) − γ_π π + γ_X X)`,
 //! `P(end) = 1 − e^(−h)`. ODA projects complete at their planned duration. A terminated joint
 //! venture is bought out by the investor (it stays as a wholly owned affiliate, Hennart & Zeng);
-//! a terminated supply contract frees the slot for substitution. Affiliates without any
-//! partnership exit with hazard `affiliate_exit_per_q · exp(γ_T (½ − T_pair) + 2 (1 − utilisation))`
-//! and withdraw their capital. Cost O(P) per pass, O(N_f) for affiliate exits.
+//! a terminated supply contract frees the slot for substitution. Affiliates and JVs (v2: FDI can
+//! leave) withdraw `shrink_per_q · min(1, −π̄/σ_μ)` of their capital each quarter while their
+//! smoothed margin π̄ is negative, and exit with hazard `h_a exp(−γ_m π̄/σ_μ + γ_T (½ − T_pair))`,
+//! withdrawing the rest and ending their partnerships. Cost O(P) per pass, O(N_f) for exits.
 
 use super::config::{Config, FirmKind};
 use super::culture::{Mitigation, scalar_friction};
@@ -53,6 +57,27 @@ pub fn termination_probability(
             - p.performance_loading * performance
             + p.exposure_loading * exposure)
             .exp();
+    1.0 - (-h).exp()
+}
+
+/// Share of capital an affiliate withdraws this quarter at smoothed margin `margin`.
+pub fn shrink_share(p: &super::params::ProfitParams, margin: f64) -> f64 {
+    if margin >= 0.0 {
+        0.0
+    } else {
+        p.shrink_per_q * (-margin / p.margin_sd).min(1.0)
+    }
+}
+
+/// Exit probability of an affiliate: `h = h_a exp(−γ_m π̄/σ_μ + γ_T (½ − T_pair))`.
+pub fn affiliate_exit_probability(
+    ph: &super::params::HazardParams,
+    pp: &super::params::ProfitParams,
+    margin: f64,
+    pair_trust: f64,
+) -> f64 {
+    let h = ph.affiliate_exit_per_q
+        * (-pp.loss_loading * margin / pp.margin_sd + ph.trust_loading * (0.5 - pair_trust)).exp();
     1.0 - (-h).exp()
 }
 
@@ -123,9 +148,16 @@ impl World {
             } else {
                 0.0
             };
+            // Bilingual staff (returnees, graduates) work as liaison too.
+            let bilingual = [foreign, host]
+                .iter()
+                .filter(|&&f| f != NONE_U32)
+                .map(|&f| firms.bilingual_share[f as usize])
+                .sum::<f64>();
+            let liaison = (pair.liaison_dose + bilingual).min(1.0);
             let mitigation = Mitigation {
                 training: ps.training[id],
-                liaison: pair.liaison_dose,
+                liaison,
                 graduates,
                 cooperation_mode: mode,
                 quarters_in_mode,
@@ -167,8 +199,16 @@ impl World {
             let success = self.streams.outcome.uniform(step, id as u32) < p_success;
             let member = ps.member_draw[id] < pair.membership_share;
             let dispute = if member { pair.dispute_resolution } else { 0.0 };
+            // Partners trained together and served by liaison read a failure as an accident.
+            let relief = 1.0 - pt.mitigation_negativity_relief * 0.5 * (ps.training[id] + liaison);
             let ev = &mut ps.evidence[id];
-            ev.update(pt, success, 1.0, pair.negativity_multiplier, dispute);
+            ev.update(
+                pt,
+                success,
+                1.0,
+                pair.negativity_multiplier * relief,
+                dispute,
+            );
             let t = ev.trust();
             ps.trust[id] = t;
             let outcome = if success { 1.0 } else { -1.0 };
@@ -211,10 +251,24 @@ impl World {
             self.firms.reputation_pos.resize(n_firms, 0.0);
             self.firms.reputation_neg.resize(n_firms, 0.0);
         }
-        for pair in self.pairs.iter_mut() {
+        for (p, pair) in self.pairs.iter_mut().enumerate() {
             let mean = (pair.n_active > 0).then(|| pair.trust_sum / pair.n_active as f64);
-            let (pt_new, gov) =
-                super::trust::update_pair_trust(pt, pair.pair_trust, pair.gov_trust, mean);
+            if let Some(m) = mean {
+                pair.trust_record += pt.record_rate * (m - pair.trust_record);
+            }
+            pair.trust_fundamental = super::trust::trust_fundamental(
+                pt,
+                cfg.pairs[p].gov_trust_initial,
+                super::trust::institutional_density(pair.institution_levels),
+                pair.trust_record,
+            );
+            let (pt_new, gov) = super::trust::update_pair_trust(
+                pt,
+                pair.pair_trust,
+                pair.gov_trust,
+                mean,
+                pair.trust_fundamental,
+            );
             pair.pair_trust = pt_new;
             pair.gov_trust = gov;
         }
@@ -262,7 +316,29 @@ impl World {
         }
     }
 
-    /// Phase 11: partnership termination and completion, affiliate exit.
+    /// Ends every partnership of a foreign firm that leaves (its supply contracts and its JV).
+    fn close_firm_links(&mut self, f: usize) {
+        while self.firms.n_suppliers[f] > 0 {
+            let link = self.firms.supply_links[f][0] as usize;
+            if self.partnerships.is_active(link) {
+                self.end_partnership(link, EndReason::FirmExit);
+            } else {
+                // Keep the slot list consistent even if the link already ended.
+                let n = self.firms.n_suppliers[f] as usize;
+                self.firms.suppliers[f].copy_within(1..n, 0);
+                self.firms.supply_links[f].copy_within(1..n, 0);
+                self.firms.suppliers[f][n - 1] = NONE_U32;
+                self.firms.supply_links[f][n - 1] = NONE_U32;
+                self.firms.n_suppliers[f] -= 1;
+            }
+        }
+        let jv = self.firms.jv_link[f];
+        if jv != NONE_U32 && self.partnerships.is_active(jv as usize) {
+            self.end_partnership(jv as usize, EndReason::FirmExit);
+        }
+    }
+
+    /// Phase 11: partnership termination and completion, affiliate shrinkage and exit.
     pub fn exits(&mut self, cfg: &Config) {
         let step = self.step;
         let ph = &cfg.params.hazard;
@@ -299,27 +375,32 @@ impl World {
                 self.end_partnership(id, EndReason::Terminated);
             }
         }
-        // Affiliates with no partnership left may leave.
+        // Affiliates and joint ventures shrink while they lose money and may exit.
+        let pp = &cfg.params.profit;
+        for pair in self.pairs.iter_mut() {
+            pair.fdi_withdrawn_q = 0.0;
+        }
         for f in 0..self.firms.len() {
-            if !self.firms.active[f]
-                || !self.firms.is_foreign(f)
-                || self.firms.n_suppliers[f] > 0
-                || self.firms.kind[f] == FirmKind::JointVenture
-            {
+            if !self.firms.active[f] || !self.firms.is_foreign(f) {
                 continue;
             }
             let pair = self.firms.pair[f].index();
-            let util =
-                (self.firms.output[f] / self.firms.normal_capacity[f].max(1e-9)).clamp(0.0, 1.0);
-            let h = ph.affiliate_exit_per_q
-                * (ph.trust_loading * (0.5 - self.pairs[pair].pair_trust) + 2.0 * (1.0 - util))
-                    .exp();
-            if self.streams.affiliate_exit.uniform(step, f as u32) < 1.0 - (-h).exp() {
+            let margin = self.firms.margin_smoothed[f];
+            let shrink = shrink_share(pp, margin);
+            if shrink > 0.0 {
+                let withdrawn = self.firms.capital_usd[f] * shrink;
+                self.firms.capital_usd[f] -= withdrawn;
+                self.ledger.fdi_withdrawn_usd += withdrawn;
+                self.pairs[pair].fdi_withdrawn_q += withdrawn;
+            }
+            let prob = affiliate_exit_probability(ph, pp, margin, self.pairs[pair].pair_trust);
+            if self.streams.affiliate_exit.uniform(step, f as u32) < prob {
                 self.firms.active[f] = false;
-                self.ledger.fdi_withdrawn_usd += self.firms.capital_usd[f];
+                let capital = self.firms.capital_usd[f];
+                self.ledger.fdi_withdrawn_usd += capital;
+                self.pairs[pair].fdi_withdrawn_q += capital;
                 self.pairs[pair].fdi_projects = self.pairs[pair].fdi_projects.saturating_sub(1);
-                // Nothing to end: only affiliates without suppliers and without an active joint
-                // venture (a bought-out JV is an `Affiliate`) can leave.
+                self.close_firm_links(f);
             }
         }
         let reasons = &self.partnerships.end_reason;
@@ -337,9 +418,9 @@ mod tests {
     #[test]
     fn success_probability_is_the_logit_worked_out_by_hand() {
         let p = OutcomeParams::default();
-        // 0.9 + 2·0 − 2·0.37 + 1·0.5 − 0 = 0.66 → σ = 0.6593
+        // 1.1 + 2·0 − 2·0.37 + 1·0.5 − 0 = 0.86 → σ = 0.7027
         let ps = success_probability(&p, 0.5, 0.37, 0.5, 0.0);
-        assert!((ps - 1.0 / (1.0 + (-0.66f64).exp())).abs() < 1e-12);
+        assert!((ps - 1.0 / (1.0 + (-0.86f64).exp())).abs() < 1e-12);
         assert!(success_probability(&p, 0.5, 0.37, 0.5, 0.3) < ps);
     }
 

@@ -13,19 +13,50 @@
 //! `x = c · min(1, min(local, home) + inventory used)`. Investors produce at capacity at home.
 //! A failed supplier (fill < θ_fail) is replaced with probability `σ_sub (1 − specificity)(1 + div)`
 //! by the best of m sampled firms; missing supplier slots are refilled the same way.
-//! Bilateral trade = affiliates' imports from home + exports to home + arm's-length trade, cut by
-//! logistics costs during a disruption. Direct loss = capacity removed × last quarter's
+//! Bilateral trade = affiliates' imports from home + exports to home + arm's-length trade from
+//! structural gravity (`gravity_trade`, times the partner's public-capital ratio^θ_G^X), cut by
+//! logistics costs during a disruption; exports and imports are recorded apart. Affiliates'
+//! operating margin `π = μ_f − fixed_cost_share (1 − u) − friction_cost F̄` (u utilisation, F̄ the
+//! mean friction of its partnerships) feeds a smoothed margin π̄ that drives exit and shrinkage. Direct loss = capacity removed × last quarter's
 //! utilisation; all other output loss relative to the counterfactual is indirect.
 //! Cost O(N_f · k_s) per step.
 
 use super::config::{Config, FirmKind, ShockKind, ShockTarget};
-use super::config::{CountryId, DonorId, PairId};
+use super::config::{DonorId, PairId};
 use super::rng::{Draws, EntityKind, Purpose};
 use super::trust::Evidence;
 use super::world::{NONE_U32, PartnershipInit, PartnershipMode, World, stable_hash32};
 
 /// Largest input shortfall (share) at which an affiliate still rebuilds its inventory.
 const REFILL_TOLERANCE: f64 = 0.05;
+
+/// An affiliate's operating margin this quarter [share of sales]:
+/// `π = μ_f − fixed_cost_share (1 − u) − friction_cost F̄`.
+pub fn operating_margin(
+    p: &super::params::ProfitParams,
+    margin_base: f64,
+    utilisation: f64,
+    friction: f64,
+) -> f64 {
+    margin_base - p.fixed_cost_share * (1.0 - utilisation) - p.friction_cost * friction
+}
+
+/// Structural gravity (v2): arm's-length trade of a pair [USD per quarter], before public capital
+/// and logistics losses. `G₀ (Y_p/10¹²)^β_Y (Y_d/10¹²)^β_Y (D/1000)^(−β_D) exp(θ_T (T − ½) − θ_CD KS4)`.
+pub fn gravity_trade(
+    p: &super::params::TradeParams,
+    partner_gdp_usd: f64,
+    donor_gdp_usd: f64,
+    distance_km: f64,
+    pair_trust: f64,
+    ks4: f64,
+) -> f64 {
+    p.gravity_constant_usd_per_q
+        * (partner_gdp_usd.max(1.0) / 1e12).powf(p.gdp_elasticity)
+        * (donor_gdp_usd.max(1.0) / 1e12).powf(p.gdp_elasticity)
+        * (distance_km.max(1.0) / 1000.0).powf(-p.distance_elasticity)
+        * (p.trust_weight * (pair_trust - 0.5) - p.cultural_distance_penalty * ks4).exp()
+}
 
 impl World {
     pub fn production(&mut self, cfg: &Config) {
@@ -37,11 +68,12 @@ impl World {
             c.firm_output_q = 0.0;
             c.direct_loss_q = 0.0;
         }
-        // Capacity and direct shock losses.
+        // Capacity and direct shock losses; public capital multiplies every firm's productivity.
         for f in 0..n {
             let normal = self.firms.capital_usd[f]
                 * sp.output_capital_ratio_per_q
-                * self.firms.ln_productivity[f].exp();
+                * self.firms.ln_productivity[f].exp()
+                * self.countries[self.firms.country[f].index()].public_capital_multiplier;
             self.firms.normal_capacity[f] = normal;
             self.firms.shock_loss[f] = 0.0;
         }
@@ -111,8 +143,13 @@ impl World {
         for pair in self.pairs.iter_mut() {
             pair.affiliate_output_q = 0.0;
             pair.trade_q = 0.0;
+            pair.exports_q = 0.0;
+            pair.imports_q = 0.0;
             pair.fdi_stock_usd = 0.0;
+            pair.n_affiliates = 0;
+            pair.n_affiliates_profitable = 0;
         }
+        let pp = &cfg.params.profit;
         for f in 0..n {
             if !self.firms.active[f] {
                 self.firms.output[f] = 0.0;
@@ -121,7 +158,9 @@ impl World {
             let cap = self.firms.capacity[f];
             let out = match self.firms.kind[f] {
                 FirmKind::Domestic => {
-                    let unit = sp.output_capital_ratio_per_q * self.firms.ln_productivity[f].exp();
+                    let unit = sp.output_capital_ratio_per_q
+                        * self.firms.ln_productivity[f].exp()
+                        * self.countries[self.firms.country[f].index()].public_capital_multiplier;
                     let demand =
                         self.firms.base_capital_usd[f] * unit * sp.domestic_final_demand_share
                             + self.scratch.demand[f];
@@ -182,44 +221,59 @@ impl World {
                             * (sp.inventory_target_q - self.firms.inventory_q[f]).max(0.0);
                     }
                     let x = cap * (supplied + used).min(1.0);
+                    // Operating margin: idle capacity and friction eat into μ_f.
+                    let links = self.firms.supply_links[f];
+                    let jv = self.firms.jv_link[f];
+                    let (fsum, fn_) = links[..k]
+                        .iter()
+                        .chain(std::iter::once(&jv))
+                        .filter(|&&l| l != NONE_U32)
+                        .fold((0.0, 0u32), |(s, n), &l| {
+                            (s + self.partnerships.friction[l as usize], n + 1)
+                        });
+                    let friction = if fn_ > 0 { fsum / fn_ as f64 } else { 0.0 };
+                    let util = (x / self.firms.normal_capacity[f].max(1e-9)).min(1.0);
+                    let margin = operating_margin(pp, self.firms.margin_base[f], util, friction);
+                    self.firms.margin_smoothed[f] +=
+                        pp.margin_smoothing * (margin - self.firms.margin_smoothed[f]);
                     let pair = &mut self.pairs[self.firms.pair[f].index()];
                     pair.affiliate_output_q += x;
                     pair.fdi_stock_usd += self.firms.capital_usd[f];
-                    let imports = x * sp.input_cost_share * sp.home_input_share * home.min(1.0);
-                    let exports = x * sp.home_export_share;
-                    pair.trade_q += (imports + exports) * (1.0 - pair.trade_loss);
+                    pair.n_affiliates += 1;
+                    pair.n_affiliates_profitable += u32::from(margin > 0.0);
+                    let keep = 1.0 - pair.trade_loss;
+                    pair.imports_q +=
+                        x * sp.input_cost_share * sp.home_input_share * home.min(1.0) * keep;
+                    pair.exports_q += x * sp.home_export_share * keep;
                     x
                 }
             };
             self.firms.output[f] = out;
             self.countries[self.firms.country[f].index()].firm_output_q += out;
         }
-        // Arm's-length trade.
+        // Arm's-length trade: structural gravity, half each way.
         for (p, pc) in cfg.pairs.iter().enumerate() {
-            let start = pc
-                .arms_length_trade_start_usd_per_q
-                .unwrap_or(sp.arms_length_trade_start_usd_per_q);
-            if start <= 0.0 {
-                continue;
-            }
-            let growth = |c: CountryId| {
-                (self.countries[c.index()].gdp_usd_per_year
-                    / cfg.countries[c.index()].gdp_usd_per_year[0])
-                    .max(1e-9)
-            };
-            let beta = cfg.params.entry.gdp_elasticity;
-            let trust =
-                (sp.trade_trust_weight * (self.pairs[p].pair_trust - pc.gov_trust_initial)).exp();
-            let pair = &mut self.pairs[p];
-            pair.trade_q += start
-                * (growth(pc.partner) * growth(pc.donor)).powf(beta / 2.0)
-                * trust
+            let partner = &self.countries[pc.partner.index()];
+            let donor = &self.countries[pc.donor.index()];
+            let pair = &self.pairs[p];
+            let x = gravity_trade(
+                &cfg.params.trade,
+                partner.gdp_usd_per_year,
+                donor.gdp_usd_per_year,
+                pc.distance_km,
+                pair.pair_trust,
+                pair.ks4,
+            ) * partner
+                .public_capital_ratio
+                .powf(cfg.params.public_capital.trade_elasticity)
                 * (1.0 - pair.trade_loss);
+            let pair = &mut self.pairs[p];
+            pair.exports_q += x / 2.0;
+            pair.imports_q += x / 2.0;
+            pair.trade_q = pair.exports_q + pair.imports_q;
+            self.ledger.trade_exports_usd += pair.exports_q;
+            self.ledger.trade_imports_usd += pair.imports_q;
         }
-        for pair in self.pairs.iter() {
-            self.ledger.trade_exports_usd += pair.trade_q;
-        }
-        self.ledger.trade_imports_usd = self.ledger.trade_exports_usd;
         self.substitute_suppliers(cfg);
         // Next quarter's lagged orders read `prev_output`; `output` keeps this quarter's values
         // for indicators and exits.

@@ -55,6 +55,17 @@ impl World {
             "pair_trust" => s.pair_trust,
             "gov_trust" => s.gov_trust,
             "mean_friction" => mean(s.friction_sum, 0.0),
+            "exports_usd_per_q" => s.exports_q,
+            "imports_usd_per_q" => s.imports_q,
+            "fdi_withdrawn_usd_per_q" => s.fdi_withdrawn_q,
+            "affiliates_profitable_share" => {
+                if s.n_affiliates > 0 {
+                    s.n_affiliates_profitable as f64 / s.n_affiliates as f64
+                } else {
+                    0.0
+                }
+            }
+            "trust_fundamental" => s.trust_fundamental,
             "trouble_share_8q" => {
                 let (n, k) = s
                     .trouble_ring
@@ -79,6 +90,8 @@ impl World {
             "gdp_usd_per_year" => s.gdp_usd_per_year,
             "firm_output_usd_per_q" => s.firm_output_q,
             "direct_loss_usd_per_q" => s.direct_loss_q,
+            "public_capital_ratio" => s.public_capital_ratio,
+            "expected_public_capital_ratio" => s.expected_public_capital_ratio,
             _ => f64::NAN,
         }
     }

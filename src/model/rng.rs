@@ -43,6 +43,7 @@ pub enum Purpose {
     ShockExposure = 14,
     Membership = 15,
     OdaProjects = 16,
+    AffiliateMargin = 17,
 }
 
 /// Slot of a stream with one `u64` per (step, entity).

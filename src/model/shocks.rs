@@ -9,7 +9,10 @@
 //! - supply-chain disruption (country): a share `affected_share` of the country's firms loses
 //!   `level` of its capacity (applied in the production phase), logistics costs cut trade by
 //!   `logistics_trade_loss`·level and new talent departures fall by `talent_inflow_cut`;
-//! - aid cut (donor): budget × (1 − level), abrupt or built up over `ramp_q` (aid phase);
+//! - aid cut (donor): budget × (1 − level), abrupt or built up over `ramp_q` (aid phase); each
+//!   quarter the cut deepens by Δlevel, government trust of every pair whose donor country is the
+//!   cutting donor's home falls by `aid_cut_trust_drop`·Δlevel·s, s the donor's share of the
+//!   partner's gross ODA last quarter (a donor that gives little is little noticed);
 //! - aid suspension (donor, donor→recipient or pair): no new commitments while it lasts; government
 //!   trust −δ_gov·x at the start;
 //! - scandal (pair): government trust −δ_gov·x and a violation of severity `scandal_severity`·x in
@@ -76,6 +79,36 @@ impl World {
                     pair.talent_inflow_cut = pair
                         .talent_inflow_cut
                         .max(shock.talent_inflow_cut * level.min(1.0));
+                }
+                (ShockKind::AidCut, ShockTarget::Donor(d)) => {
+                    let deepening = level - shock.level_at(q.plus(-1));
+                    if deepening <= 0.0 {
+                        continue;
+                    }
+                    let home = cfg.donors[d.index()].home;
+                    for (p, pc) in cfg.pairs.iter().enumerate() {
+                        if pc.donor != home {
+                            continue;
+                        }
+                        let (mut own, mut all) = (0.0, 0.0);
+                        for (e, donor) in self.donors.iter().enumerate() {
+                            for ch in donor
+                                .channels
+                                .iter()
+                                .filter(|ch| ch.recipient == pc.partner)
+                            {
+                                all += ch.disbursed_q;
+                                if e == d.index() {
+                                    own += ch.disbursed_q;
+                                }
+                            }
+                        }
+                        let share = if all > 0.0 { own / all } else { 0.0 };
+                        let pair = &mut self.pairs[p];
+                        pair.gov_trust = (pair.gov_trust
+                            - pt.aid_cut_trust_drop * deepening * share)
+                            .clamp(0.0, 1.0);
+                    }
                 }
                 (ShockKind::AidSuspension, target) if starts => {
                     for (p, pc) in cfg.pairs.iter().enumerate() {

@@ -31,6 +31,7 @@ impl<'a> Simulation<'a> {
         w.exogenous_and_shocks(cfg); // 1 exogenous paths and shocks
         w.donors_and_allocation(cfg); // 2 donor budgets and allocation
         w.recipient_capacity(cfg); // 3 recipient capacity and aid metrics
+        w.public_capital(cfg); // 3b aid and domestic investment → public capital
         w.talent_flows(cfg); // 4 talent flows
         w.institutions_and_programmes(cfg); // 5 institutions
         w.firm_entry(cfg); // 6 firm entry and partner search

@@ -199,7 +199,10 @@ mod tests {
 
     #[test]
     fn departures_follow_wage_trust_and_fees_as_worked_out_by_hand() {
-        let p = TalentParams::default();
+        let p = TalentParams {
+            wage_elasticity: 1.0,
+            ..TalentParams::default()
+        };
         // At the reference ratio, trust ½ and no fee: the base flow.
         assert!(
             (departures_per_q(&p, &regime(0.0), 20.0, 20.0, 0.5, 3000.0) - 1000.0).abs() < 1e-9

@@ -4,8 +4,13 @@
 //! (T2) `κ_eff = κ (1 − χ (2T − 1)) (1 − μ_DR member)`
 //! (T3) `T = (r + a₀)/(r + s + a₀ + b₀)`, `a₀ = n₀ T_pair`, `b₀ = n₀ (1 − T_pair)` at formation.
 //! (T4) `T_pair ← (1 − η) T_pair + η [θ_g T_gov + (1 − θ_g) mean_p T_p]`, with the mean kept as
-//! running sums over active partnerships; government trust relaxes toward the partnership mean
-//! at rate η_g and moves by ±δ_gov on events.
+//! running sums over active partnerships; government trust moves by ±δ_gov on events and reverts
+//! toward a fundamental at rate η_F (v2 anchor):
+//! (T5) `F = T₀ + w_inst D (1 − T₀) + w_rec (R − ½)`, clamped to [0.05, 0.95], where T₀ is the
+//! pair's initial government trust (data), D = 1 − exp(−Σ_i ℓ_i (1 + dr_i)) the institutional
+//! density of the pair (ℓ_i the level of each institution, dr_i its dispute-resolution efficacy)
+//! and R the partnership record, `R ← R + ψ (mean_p T_p − R)`. Shocks and events therefore leave
+//! no permanent mark unless they change the record or the institutions.
 //!
 //! Trust is dimensionless in [0,1]; evidence counts are pseudo-counts. Cost O(1) per partnership
 //! and O(1) per pair.
@@ -73,17 +78,36 @@ pub fn effective_negativity(p: &TrustParams, trust: f64, dispute_resolution: f64
         * (1.0 - dispute_resolution)
 }
 
-/// T4: one quarter of country-pair and government trust. Returns (pair, gov).
+/// T5: the fundamental that government trust reverts to.
+pub fn trust_fundamental(
+    p: &TrustParams,
+    initial: f64,
+    institutional_density: f64,
+    record: f64,
+) -> f64 {
+    (initial
+        + p.institution_lift * institutional_density * (1.0 - initial)
+        + p.record_weight * (record - 0.5))
+        .clamp(0.05, 0.95)
+}
+
+/// Institutional density D = 1 − exp(−Σ ℓ (1 + dr)) from the summed, dispute-weighted levels.
+pub fn institutional_density(weighted_levels: f64) -> f64 {
+    1.0 - (-weighted_levels.max(0.0)).exp()
+}
+
+/// T4 with T5: one quarter of country-pair and government trust. Returns (pair, gov).
 pub fn update_pair_trust(
     p: &TrustParams,
     pair_trust: f64,
     gov_trust: f64,
     partnership_mean: Option<f64>,
+    fundamental: f64,
 ) -> (f64, f64) {
     let firm_level = partnership_mean.unwrap_or(gov_trust);
     let target = p.gov_weight * gov_trust + (1.0 - p.gov_weight) * firm_level;
     let pair = (1.0 - p.pair_smoothing) * pair_trust + p.pair_smoothing * target;
-    let gov = gov_trust + p.gov_relaxation * (firm_level - gov_trust);
+    let gov = gov_trust + p.fundamental_reversion * (fundamental - gov_trust);
     (pair.clamp(0.0, 1.0), gov.clamp(0.0, 1.0))
 }
 
@@ -170,9 +194,38 @@ mod tests {
     fn pair_trust_moves_a_tenth_of_the_way_to_its_target() {
         let p = TrustParams::default();
         // target = 0.3·0.5 + 0.7·0.8 = 0.71; pair = 0.9·0.5 + 0.1·0.71 = 0.521
-        let (pair, gov) = update_pair_trust(&p, 0.5, 0.5, Some(0.8));
+        let (pair, gov) = update_pair_trust(&p, 0.5, 0.5, Some(0.8), 0.7);
         assert!((pair - 0.521).abs() < 1e-12);
-        // gov = 0.5 + 0.05·(0.8 − 0.5) = 0.515
-        assert!((gov - 0.515).abs() < 1e-12);
+        // gov = 0.5 + 0.025·(0.7 − 0.5) = 0.505
+        assert!((gov - 0.505).abs() < 1e-12);
+    }
+
+    #[test]
+    fn fundamental_rises_with_institutions_and_the_record() {
+        let p = TrustParams::default();
+        // No institutions, neutral record: the initial level.
+        assert!((trust_fundamental(&p, 0.5, 0.0, 0.5) - 0.5).abs() < 1e-12);
+        // D = 1 − e^−1 = 0.6321; 0.5 + 0.3·0.6321·0.5 + 0.5·(0.7 − 0.5) = 0.5948 + 0.1 = 0.6948
+        let d = institutional_density(1.0);
+        assert!((d - 0.632_120_558_8).abs() < 1e-9);
+        let f = trust_fundamental(&p, 0.5, d, 0.7);
+        assert!((f - (0.5 + 0.3 * d * 0.5 + 0.1)).abs() < 1e-12, "{f}");
+        // Clamped away from 0 and 1.
+        assert_eq!(trust_fundamental(&p, 0.9, 1.0, 1.0), 0.95);
+    }
+
+    #[test]
+    fn government_trust_returns_to_its_fundamental_after_a_shock() {
+        let p = TrustParams::default();
+        // A −0.15 step from the fundamental 0.6 halves in ln 2 / 0.025 ≈ 27.4 quarters.
+        let mut gov = 0.45;
+        let mut pair = 0.6;
+        let mut quarters = 0;
+        while 0.6 - gov > 0.075 {
+            (pair, gov) = update_pair_trust(&p, pair, gov, Some(0.6), 0.6);
+            quarters += 1;
+        }
+        assert_eq!(quarters, 28);
+        assert!(pair < 0.6 && pair > 0.55);
     }
 }

@@ -83,6 +83,12 @@ pub struct Firms {
     /// Share of customer orders delivered last quarter.
     pub fill_rate: Vec<f64>,
     pub entry_step: Vec<u32>,
+    /// Affiliates: μ_f, the margin at full utilisation and no friction, drawn at entry [share of sales].
+    pub margin_base: Vec<f64>,
+    /// Affiliates: π̄_f, the smoothed operating margin [share of sales].
+    pub margin_smoothed: Vec<f64>,
+    /// Joint ventures: id of the JV partnership (NONE otherwise).
+    pub jv_link: Vec<u32>,
 }
 
 /// Partnerships, struct of arrays. Index = `PartnershipId`.
@@ -171,12 +177,25 @@ pub struct PairState {
     pub returned_q: u64,
     pub returnee_skill_q: f64,
     pub wage_ratio_reference: f64,
+    // Trust anchor (T5).
+    /// Σ ℓ_i (1 + dr_i) over the pair's institutions this quarter.
+    pub institution_levels: f64,
+    /// R: long-memory mean partnership trust.
+    pub trust_record: f64,
+    pub trust_fundamental: f64,
     // Capital and trade this quarter.
     pub fdi_stock_usd: f64,
     pub fdi_registered_q: f64,
     pub fdi_projects: u32,
     pub affiliate_output_q: f64,
     pub trade_q: f64,
+    /// Partner's exports to the donor country this quarter [USD].
+    pub exports_q: f64,
+    /// Partner's imports from the donor country this quarter [USD].
+    pub imports_q: f64,
+    pub fdi_withdrawn_q: f64,
+    pub n_affiliates: u32,
+    pub n_affiliates_profitable: u32,
     pub oda_committed_q: f64,
     pub oda_disbursed_q: f64,
     pub oda_net_q: f64,
@@ -206,6 +225,19 @@ pub struct CountryState {
     /// Supply-chain shock this quarter: capacity share lost and share of firms hit.
     pub capacity_shock: f64,
     pub affected_share: f64,
+    // Public capital (v2 channel 1), real stocks in USD.
+    /// Capital built by domestic public investment alone, and under construction.
+    pub public_capital_dom_usd: f64,
+    pub public_wip_dom_usd: f64,
+    /// Capital financed by aid, and under construction.
+    pub public_capital_aid_usd: f64,
+    pub public_wip_aid_usd: f64,
+    /// G/G_dom: public capital relative to domestic-only.
+    pub public_capital_ratio: f64,
+    /// Ĝ/Ĝ_dom: the same with capital under construction and the aid pipeline (investors' view).
+    pub expected_public_capital_ratio: f64,
+    /// (G/G_dom)^α_G: multiplier of firms' productivity.
+    pub public_capital_multiplier: f64,
 }
 
 /// State of one donor's aid to one recipient.
@@ -285,6 +317,7 @@ pub struct Streams {
     pub talent: Draws,
     pub oda_projects: Draws,
     pub membership: Draws,
+    pub affiliate_margin: Draws,
 }
 
 impl Streams {
@@ -309,6 +342,7 @@ impl Streams {
             talent: w(EntityKind::Cohort, Purpose::TalentRounding),
             oda_projects: d(EntityKind::Donor, Purpose::OdaProjects),
             membership: d(EntityKind::Firm, Purpose::Membership),
+            affiliate_margin: w(EntityKind::Firm, Purpose::AffiliateMargin),
         }
     }
 }
@@ -372,7 +406,10 @@ impl World {
                     capacity_k: c.capacity_initial,
                     capacity_floor: c.capacity_floor,
                     donor_hhi: 1.0,
-                    ..Default::default()
+                    public_capital_ratio: 1.0,
+                    expected_public_capital_ratio: 1.0,
+                    public_capital_multiplier: 1.0,
+                    ..super::public_capital::initial_stocks(&cfg.params.public_capital, c)
                 }
             })
             .collect::<Vec<_>>();
@@ -392,6 +429,8 @@ impl World {
                     pair_trust: p.gov_trust_initial,
                     negativity_multiplier: 1.0,
                     cocreation_since: NONE_U32,
+                    trust_record: 0.5,
+                    trust_fundamental: p.gov_trust_initial,
                     settled: p.settled_residents_initial,
                     wage_ratio_reference: donor.wage_usd_per_year
                         / partner.wage_usd_per_year.max(1.0),
@@ -517,6 +556,7 @@ impl World {
                     capacity,
                     inventory_q: cfg.params.supply.inventory_target_q,
                     entry_step: 0,
+                    margin_base: 0.0,
                 });
                 match pop.kind {
                     FirmKind::Domestic => self.domestic_by_country[pop.country.index()].push(id),
@@ -565,6 +605,7 @@ pub struct FirmInit {
     pub capacity: f64,
     pub inventory_q: f64,
     pub entry_step: u32,
+    pub margin_base: f64,
 }
 
 impl Firms {
@@ -599,6 +640,9 @@ impl Firms {
             linked_pair: Vec::with_capacity(n),
             fill_rate: Vec::with_capacity(n),
             entry_step: Vec::with_capacity(n),
+            margin_base: Vec::with_capacity(n),
+            margin_smoothed: Vec::with_capacity(n),
+            jv_link: Vec::with_capacity(n),
         }
     }
 
@@ -641,6 +685,9 @@ impl Firms {
         self.linked_pair.push(f.pair);
         self.fill_rate.push(1.0);
         self.entry_step.push(f.entry_step);
+        self.margin_base.push(f.margin_base);
+        self.margin_smoothed.push(f.margin_base);
+        self.jv_link.push(NONE_U32);
         id
     }
 

@@ -176,6 +176,16 @@ pub struct RawCountry {
     #[serde(default = "half")]
     #[schemars(range(min = 0.0, max = 1.0))]
     pub capacity_floor: f64,
+    /// Domestic public investment (general government gross fixed capital formation) as a share
+    /// of GDP, the average over the horizon's data years (IMF Investment and Capital Stock
+    /// Dataset) [share].
+    #[serde(default = "public_investment_default")]
+    #[schemars(range(min = 0.005, max = 0.3))]
+    pub public_investment_gdp_share: f64,
+}
+
+fn public_investment_default() -> f64 {
+    0.05
 }
 
 fn one() -> f64 {
@@ -204,10 +214,6 @@ pub struct RawPair {
     /// People of the partner settled in the donor country at the start [persons].
     #[serde(default)]
     pub settled_residents_initial: u64,
-    /// Arm's-length trade at the start; overrides `parameters.supply` [USD per quarter].
-    #[serde(default)]
-    #[schemars(range(min = 0.0, max = 1.0e12))]
-    pub arms_length_trade_start_usd_per_q: Option<f64>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]

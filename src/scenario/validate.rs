@@ -302,6 +302,7 @@ pub fn to_config(raw: &RawScenario, doc: &ResolvedDocument) -> Result<Config, Di
             wage_to_gdp_per_capita: c.wage_to_gdp_per_capita,
             capacity_initial: c.capacity_initial,
             capacity_floor: c.capacity_floor,
+            public_investment_gdp_share: c.public_investment_gdp_share,
         });
     }
     if raw.countries.is_empty() {
@@ -345,7 +346,6 @@ pub fn to_config(raw: &RawScenario, doc: &ResolvedDocument) -> Result<Config, Di
                 distance_km: p.distance_km,
                 gov_trust_initial: p.gov_trust_initial,
                 settled_residents_initial: p.settled_residents_initial,
-                arms_length_trade_start_usd_per_q: p.arms_length_trade_start_usd_per_q,
             });
         }
     }

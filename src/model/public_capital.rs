@@ -1,0 +1,154 @@
+//! Aid → public capital (MODEL.md v2 channel "aid reaches the economy").
+//!
+//! Two perpetual-inventory stocks per country, in USD: capital that domestic public investment
+//! builds, and capital that aid builds. Each quarter
+//! - domestic investment `I_dom = τ_c · Y_c/4` (τ_c the country's public-investment share of
+//!   GDP, data; Y_c the exogenous GDP path, so an exchange-rate shock does not destroy roads);
+//! - aid investment `I_aid = e(K_c) · ι · ODA_gross`, with `e(K) = e₀ + (1 − e₀) K`
+//!   (implementation capacity decides how much spending becomes usable capital);
+//! - each enters a work-in-progress stock that completes at rate 1/T_b (mean time to build T_b),
+//!   and completed capital depreciates at δ_G:
+//!   `W ← W (1 − 1/T_b) + I`, `G ← G (1 − δ_G) + W/T_b` (completion uses last quarter's W).
+//!
+//! What firms and investors read:
+//! - the ratio `r = (G_dom + G_aid)/G_dom`: public capital relative to what domestic investment
+//!   alone would have built. Firms' productivity is multiplied by `r^α_G` (α_G the output
+//!   elasticity of public capital), so a cut lowers output with the lag of building and decay;
+//! - the expected ratio `r̂ = (G_dom + W_dom + G_aid + W_aid + e(K) ι P)/(G_dom + W_dom)`, P the
+//!   country's undisbursed aid pipeline: investors look ahead, so a suspension of new commitments
+//!   or a cut lowers FDI entry (`θ_G ln r̂` in I1) before any road goes unbuilt.
+//!
+//! Units: USD, quarters. Initial state: the domestic stock at its steady state on the first
+//! 20 quarters' trend growth, aid stocks empty (aid-built capital from before the horizon is not
+//! known). Cost O(C + D·C) per step.
+
+use super::config::{Config, CountryConfig};
+use super::params::PublicCapitalParams;
+use super::world::{CountryState, World};
+
+/// `e(K)`: share of aid-financed spending that becomes usable capital.
+pub fn investment_efficiency(p: &PublicCapitalParams, k: f64) -> f64 {
+    p.efficiency_at_k0 + (1.0 - p.efficiency_at_k0) * k.clamp(0.0, 1.0)
+}
+
+/// One quarter of one (work in progress, capital) pair of stocks. Returns the new (W, G).
+pub fn build_and_depreciate(
+    p: &PublicCapitalParams,
+    wip: f64,
+    capital: f64,
+    investment: f64,
+) -> (f64, f64) {
+    let completed = wip / p.time_to_build_q;
+    (
+        wip - completed + investment,
+        capital * (1.0 - p.depreciation_per_q) + completed,
+    )
+}
+
+/// Trend growth of a GDP path over its first 20 quarters [log points per quarter], in [0, 0.05].
+fn trend_growth_per_q(gdp: &[f64]) -> f64 {
+    let n = gdp.len().saturating_sub(1).min(20);
+    if n == 0 || gdp[0] <= 0.0 {
+        return 0.0;
+    }
+    ((gdp[n] / gdp[0]).ln() / n as f64).clamp(0.0, 0.05)
+}
+
+/// The country state's public-capital stocks at the start (domestic at its steady state).
+pub fn initial_stocks(p: &PublicCapitalParams, c: &CountryConfig) -> CountryState {
+    let investment = c.public_investment_gdp_share * c.gdp_usd_per_year[0] / 4.0;
+    let growth = trend_growth_per_q(&c.gdp_usd_per_year);
+    CountryState {
+        public_wip_dom_usd: investment * p.time_to_build_q,
+        public_capital_dom_usd: investment / (p.depreciation_per_q + growth),
+        ..Default::default()
+    }
+}
+
+impl World {
+    /// Phase 3b: public capital from domestic investment and aid disbursed this quarter.
+    pub fn public_capital(&mut self, cfg: &Config) {
+        let p = &cfg.params.public_capital;
+        let step = self.step as usize;
+        for (c, country) in self.countries.iter_mut().enumerate() {
+            let cc = &cfg.countries[c];
+            let pipeline: f64 = self
+                .donors
+                .iter()
+                .flat_map(|d| d.channels.iter())
+                .filter(|ch| ch.recipient.index() == c)
+                .map(|ch| ch.pipeline_usd)
+                .sum();
+            let efficiency = investment_efficiency(p, country.capacity_k);
+            let aid_share = efficiency * p.aid_infrastructure_share;
+            let dom_investment = cc.public_investment_gdp_share * cc.gdp_usd_per_year[step] / 4.0;
+            (country.public_wip_dom_usd, country.public_capital_dom_usd) = build_and_depreciate(
+                p,
+                country.public_wip_dom_usd,
+                country.public_capital_dom_usd,
+                dom_investment,
+            );
+            (country.public_wip_aid_usd, country.public_capital_aid_usd) = build_and_depreciate(
+                p,
+                country.public_wip_aid_usd,
+                country.public_capital_aid_usd,
+                aid_share * country.oda_gross_q,
+            );
+            let dom = country.public_capital_dom_usd;
+            let dom_ahead = dom + country.public_wip_dom_usd;
+            country.public_capital_ratio = if dom > 0.0 {
+                (dom + country.public_capital_aid_usd) / dom
+            } else {
+                1.0
+            };
+            country.expected_public_capital_ratio = if dom_ahead > 0.0 {
+                (dom_ahead
+                    + country.public_capital_aid_usd
+                    + country.public_wip_aid_usd
+                    + aid_share * pipeline)
+                    / dom_ahead
+            } else {
+                1.0
+            };
+            country.public_capital_multiplier =
+                country.public_capital_ratio.powf(p.output_elasticity);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn efficiency_rises_linearly_with_capacity() {
+        let p = PublicCapitalParams::default();
+        // e₀ 0.4: K 0.5 → 0.4 + 0.6·0.5 = 0.7
+        assert!((investment_efficiency(&p, 0.5) - 0.7).abs() < 1e-12);
+        assert_eq!(investment_efficiency(&p, 1.5), 1.0);
+    }
+
+    #[test]
+    fn spending_becomes_capital_after_the_time_to_build() {
+        let p = PublicCapitalParams::default();
+        // T_b 8, δ 0.01. Spend 100 once: W = 100; next quarter 12.5 completes.
+        let (w, g) = build_and_depreciate(&p, 0.0, 0.0, 100.0);
+        assert_eq!((w, g), (100.0, 0.0));
+        let (w, g) = build_and_depreciate(&p, w, g, 0.0);
+        assert!((w - 87.5).abs() < 1e-12 && (g - 12.5).abs() < 1e-12);
+        // Then 87.5/8 = 10.9375 completes and 12.5 depreciates by 1 %: 12.375 + 10.9375.
+        let (_, g) = build_and_depreciate(&p, w, g, 0.0);
+        assert!((g - 23.3125).abs() < 1e-12, "{g}");
+    }
+
+    #[test]
+    fn steady_state_of_constant_investment_is_investment_over_depreciation() {
+        let p = PublicCapitalParams::default();
+        let (mut w, mut g) = (0.0, 0.0);
+        for _ in 0..3000 {
+            (w, g) = build_and_depreciate(&p, w, g, 1.0);
+        }
+        assert!((w - 8.0).abs() < 1e-9, "{w}");
+        assert!((g - 100.0).abs() < 1e-6, "{g}");
+    }
+}
