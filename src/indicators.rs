@@ -240,6 +240,14 @@ pub const CATALOGUE: &[IndicatorSpec] = &[
         "Of the partnerships that reached 8 quarters of age (or ended before) in the last 4 quarters, the share flagged in serious trouble."
     ),
     spec!(
+        "permanent_residents_persons",
+        Pair,
+        "persons",
+        "Permanent residents",
+        StockAtEnd,
+        "People of the partner settled in the donor country (permanent residents: settled at the start plus engineers who settled); part of residents_persons and engineers_persons."
+    ),
+    spec!(
         "exports_usd_per_q",
         Pair,
         "USD per quarter",

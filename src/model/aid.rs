@@ -4,12 +4,19 @@
 //! Budget (A1): `B_d = B̄_d (Y_home/Ȳ_home)^η_B exp(z_d)`, `z_d ← φ_z z_d + σ_d ε − cut_d`, with
 //! `cut_d = ln(1/(1 − c))` while an aid cut of size c lasts.
 //!
-//! Allocation (A2): `w_dc = need_c^α_N (Y_c/Y_c,0)^α_S S_dc (T_gov)^α_T (1 + h_herd A_−d,c/Ā_−d)`, commitments
+//! Allocation (A2), need = GNI per capita at the start over now: `w_dc = need_c^α_N (Y_c/Y_c,0)^α_S S_dc (T_gov)^α_T (1 + h_herd A_−d,c/Ā_−d)`, commitments
 //! `B_d/4 · w_dc / (Σ w + W_other) · elig_dc`; the rest of the budget goes to recipients outside
 //! the scenario (retained). Commitments fill a pipeline; a share `d(K_c) = d₀ + (d₁ − d₀) K_c` of
 //! it is disbursed each quarter; a suspension stops new commitments, not disbursements (the 2008
 //! case shows in commitments, not in net flows). Loans are repaid after a grace period, linearly
 //! over the repayment period, so net ODA falls as old loans mature.
+//!
+//! Graduation: once the recipient's GNI per capita has stayed above the donor's threshold for
+//! `quarters_above` quarters, its eligibility for concessional terms falls linearly over the
+//! transition window to the residual share (Vietnam: IDA→IBRD trigger after two years above the
+//! cutoff; IDA exit FY17, transitional support to FY20 [S]). Loans outstanding at the start
+//! repay from the first quarter, so net ODA turns negative for a mature borrower whose new
+//! disbursements fall below its repayments.
 //!
 //! Capacity (A4): `ΔK = g_K a own K(1−K)/K_mid − δ_frag (1 − HHI) a K − δ_crowd a (1 − own) K 𝟙[K > K_mid]
 //! − δ_K (K − K_floor)`, `own = Σ_d s_d (o₀ + (1 − o₀) m_d)`; the floor rises with income. The
@@ -114,7 +121,8 @@ impl World {
             let mut weights = [0.0f64; 32];
             for (i, r) in dc.recipients.iter().enumerate().take(32) {
                 let c = &self.countries[r.country.index()];
-                let need = (p.need_reference_gni_per_capita_usd / c.gni_per_capita.max(1.0))
+                let need = (c.gni_per_capita_initial / c.gni_per_capita.max(1.0))
+                    .max(1e-9)
                     .powf(p.need_elasticity);
                 let pair = self.donors[d].channels[i].pair;
                 let gov = if pair == PairId::NONE {
@@ -180,7 +188,26 @@ impl World {
                             ShockTarget::Country(c) => c == r.country,
                         }
                 });
-                let eligible = r.eligibility[step as usize];
+                let ch = &mut self.donors[d].channels[i];
+                if let Some(g) = &r.graduation {
+                    let gni = self.countries[r.country.index()].gni_per_capita;
+                    if ch.graduated_step == NONE_U32 {
+                        ch.quarters_above = if gni > g.gni_per_capita_usd {
+                            ch.quarters_above + 1
+                        } else {
+                            0
+                        };
+                        if ch.quarters_above >= g.quarters_above {
+                            ch.graduated_step = step;
+                        }
+                    }
+                }
+                let graduation = match (&r.graduation, ch.graduated_step) {
+                    (Some(g), s) if s != NONE_U32 => g.eligibility_after(step - s),
+                    _ => 1.0,
+                };
+                let eligible = r.eligibility[step as usize] * graduation;
+                ch.eligibility = eligible;
                 let commitment = if suspended {
                     0.0
                 } else {

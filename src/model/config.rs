@@ -88,9 +88,36 @@ pub struct DonorRecipient {
     pub country: CountryId,
     /// S_{d,c}: strategic weight of the recipient for this donor.
     pub strategic_weight: f64,
-    /// Eligibility path per step (1 = fully eligible for concessional aid).
+    /// Eligibility path per step from dates (0 before `eligible_from`, else 1).
     pub eligibility: Vec<f64>,
+    /// Graduation from concessional terms by income (applied on top of `eligibility`).
+    pub graduation: Option<GraduationRule>,
+    /// Concessional loans outstanding at the start [USD].
+    pub outstanding_loans_usd: f64,
     pub initial_pipeline_usd: f64,
+}
+
+/// Graduation: once GNI per capita has been above the threshold for `quarters_above` quarters,
+/// eligibility falls linearly over `transition_q` quarters to `residual_eligibility`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GraduationRule {
+    pub gni_per_capita_usd: f64,
+    pub quarters_above: u32,
+    pub transition_q: u32,
+    pub residual_eligibility: f64,
+}
+
+impl GraduationRule {
+    /// Eligibility `quarters_since` quarters after graduation started (0 = its first quarter).
+    pub fn eligibility_after(&self, quarters_since: u32) -> f64 {
+        let into = quarters_since as f64 + 1.0;
+        let w = if self.transition_q == 0 {
+            1.0
+        } else {
+            (into / self.transition_q as f64).min(1.0)
+        };
+        1.0 - w * (1.0 - self.residual_eligibility)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]

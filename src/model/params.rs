@@ -296,7 +296,8 @@ params_struct! {
         /// σ_d: volatility of the budget deviation [log points per quarter].
         #[schemars(range(min = 0.0, max = 1.0))]
         budget_volatility: f64 = 0.12,
-        /// α_N: weight of need (income gap) in allocation [elasticity].
+        /// α_N: weight of need in allocation, need = GNI per capita at the start over GNI per
+        /// capita now (need falls as the recipient grows richer) [elasticity].
         #[schemars(range(min = 0.0, max = 3.0))]
         need_elasticity: f64 = 0.0,
         /// α_S: weight of the recipient's economic size (GDP relative to the start) in allocation;
@@ -310,9 +311,6 @@ params_struct! {
         /// h_herd: herding on other donors' disbursements [dimensionless].
         #[schemars(range(min = 0.0, max = 2.0))]
         herding: f64 = 0.3,
-        /// GNI per capita at which need equals 1 [USD per person per year].
-        #[schemars(range(min = 100.0, max = 100000.0))]
-        need_reference_gni_per_capita_usd: f64 = 1000.0,
         /// Share of the pipeline disbursed per quarter at capacity K = 0 [per quarter].
         #[schemars(range(min = 0.0, max = 1.0))]
         disbursement_rate_at_k0: f64 = 0.08,

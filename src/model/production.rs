@@ -105,12 +105,14 @@ impl World {
                 }
             }
         }
+        self.capacity_shock_active = false;
         for f in 0..n {
             let loss = if self.firms.active[f] {
                 self.firms.shock_loss[f]
             } else {
                 0.0
             };
+            self.capacity_shock_active |= loss > 0.0;
             self.firms.capacity[f] = self.firms.normal_capacity[f] * (1.0 - loss);
             if loss > 0.0 {
                 let util =

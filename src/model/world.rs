@@ -255,6 +255,12 @@ pub struct AidChannel {
     pub suspended: bool,
     pub cut: f64,
     pub prev_disbursed_q: f64,
+    /// Consecutive quarters the recipient's GNI per capita has been above the graduation threshold.
+    pub quarters_above: u32,
+    /// Step at which graduation started (NONE before).
+    pub graduated_step: u32,
+    /// Eligibility for concessional terms this quarter (dates × graduation).
+    pub eligibility: f64,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -456,7 +462,11 @@ impl World {
                     .iter()
                     .map(|r| {
                         ledger.oda_initial_pipeline_usd += r.initial_pipeline_usd;
+                        // Loans from before the horizon count as lent and are already repaying.
+                        ledger.loans_disbursed_usd += r.outstanding_loans_usd;
                         AidChannel {
+                            repaying_stock_usd: r.outstanding_loans_usd,
+                            graduated_step: NONE_U32,
                             recipient: r.country,
                             pair: cfg
                                 .pairs

@@ -188,6 +188,9 @@ fn public_investment_default() -> f64 {
     0.05
 }
 
+fn eight() -> u32 {
+    8
+}
 fn one() -> f64 {
     1.0
 }
@@ -219,8 +222,15 @@ pub struct RawPair {
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawGraduation {
-    /// Quarter the recipient leaves concessional lending (e.g. IDA exit "2017Q3").
-    pub from: String,
+    /// Income threshold: graduation starts once GNI per capita (GDP per person in the model) has
+    /// stayed above it for `quarters_above` quarters, e.g. 1025 for the IDA→IBRD trigger cited
+    /// for Vietnam [USD per person per year].
+    #[schemars(range(min = 1.0, max = 1.0e6))]
+    pub gni_per_capita_usd: f64,
+    /// Consecutive quarters above the threshold before graduation starts (IDA: two years) [quarters].
+    #[serde(default = "eight")]
+    #[schemars(range(min = 1, max = 80))]
+    pub quarters_above: u32,
     /// Transition window over which eligibility falls linearly [quarters].
     #[serde(default)]
     #[schemars(range(min = 0, max = 80))]
@@ -246,6 +256,11 @@ pub struct RawRecipient {
     /// Graduation from concessional lending.
     #[serde(default)]
     pub graduation: Option<RawGraduation>,
+    /// Concessional loans outstanding at the start, repaid over `parameters.aid.loan_repayment_q`
+    /// from the first quarter (so net ODA can turn negative for mature borrowers) [USD].
+    #[serde(default)]
+    #[schemars(range(min = 0.0, max = 1.0e13))]
+    pub outstanding_loans_usd: f64,
     /// Committed, undisbursed ODA at the start [USD].
     #[serde(default)]
     #[schemars(range(min = 0.0, max = 1.0e13))]

@@ -388,27 +388,19 @@ pub fn to_config(raw: &RawScenario, doc: &ResolvedDocument) -> Result<Config, Di
                 Some(t) => cx.quarter(&format!("{rk}.eligible_from"), t, false),
                 None => Some(start),
             };
-            let graduation = r.graduation.as_ref().and_then(|g| {
-                cx.quarter(&format!("{rk}.graduation.from"), &g.from, false)
-                    .map(|q| (q, g.transition_quarters, g.residual_eligibility))
+            let graduation = r.graduation.as_ref().map(|g| GraduationRule {
+                gni_per_capita_usd: g.gni_per_capita_usd,
+                quarters_above: g.quarters_above,
+                transition_q: g.transition_quarters,
+                residual_eligibility: g.residual_eligibility,
             });
             let eligibility = (0..steps)
                 .map(|s| {
                     let q = start.plus(s as i32);
                     if from.is_some_and(|f| q < f) {
-                        return 0.0;
-                    }
-                    match graduation {
-                        Some((g, window, residual)) if q >= g => {
-                            let into = q.since(g) as f64 + 1.0;
-                            let w = if window == 0 {
-                                1.0
-                            } else {
-                                (into / window as f64).min(1.0)
-                            };
-                            1.0 - w * (1.0 - residual)
-                        }
-                        _ => 1.0,
+                        0.0
+                    } else {
+                        1.0
                     }
                 })
                 .collect();
@@ -417,6 +409,8 @@ pub fn to_config(raw: &RawScenario, doc: &ResolvedDocument) -> Result<Config, Di
                     country,
                     strategic_weight: r.strategic_weight,
                     eligibility,
+                    graduation,
+                    outstanding_loans_usd: r.outstanding_loans_usd,
                     initial_pipeline_usd: r.initial_pipeline_usd,
                 });
             }
