@@ -262,15 +262,16 @@ impl World {
                 super::trust::institutional_density(pair.institution_levels),
                 pair.trust_record,
             );
-            let (pt_new, gov) = super::trust::update_pair_trust(
+            let (pt_new, gov, firm) = super::trust::update_pair_trust(
                 pt,
-                pair.pair_trust,
+                pair.firm_trust,
                 pair.gov_trust,
                 mean,
                 pair.trust_fundamental,
             );
             pair.pair_trust = pt_new;
             pair.gov_trust = gov;
+            pair.firm_trust = firm;
         }
     }
 

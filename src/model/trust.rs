@@ -3,8 +3,9 @@
 //! (T1) `r ← ρ r + ω 𝟙[success]`, `s ← ρ s + ω κ_eff sev 𝟙[failure]`
 //! (T2) `κ_eff = κ (1 − χ (2T − 1)) (1 − μ_DR member)`
 //! (T3) `T = (r + a₀)/(r + s + a₀ + b₀)`, `a₀ = n₀ T_pair`, `b₀ = n₀ (1 − T_pair)` at formation.
-//! (T4) `T_pair ← (1 − η) T_pair + η [θ_g T_gov + (1 − θ_g) mean_p T_p]`, with the mean kept as
-//! running sums over active partnerships; government trust moves by ±δ_gov on events and reverts
+//! (T4) `T_pair = θ_g T_gov + (1 − θ_g) S`, `S ← (1 − η) S + η mean_p T_p`, with the mean kept as
+//! running sums over active partnerships (government news reaches pair trust at once, the
+//! firm-level view S moves with the partnerships); government trust moves by ±δ_gov on events and reverts
 //! toward a fundamental at rate η_F (v2 anchor):
 //! (T5) `F = T₀ + w_inst D (1 − T₀) + w_rec (R − ½)`, clamped to [0.05, 0.95], where T₀ is the
 //! pair's initial government trust (data), D = 1 − exp(−Σ_i ℓ_i (1 + dr_i)) the institutional
@@ -96,19 +97,22 @@ pub fn institutional_density(weighted_levels: f64) -> f64 {
     1.0 - (-weighted_levels.max(0.0)).exp()
 }
 
-/// T4 with T5: one quarter of country-pair and government trust. Returns (pair, gov).
+/// T4 with T5: one quarter of country-pair and government trust. `firm_trust` is the smoothed
+/// partnership component S. Returns (pair, gov, S): `S ← (1 − η) S + η mean_p T_p`,
+/// `gov ← gov + η_F (F − gov)`, `T_pair = θ_g gov + (1 − θ_g) S`. Government news reaches pair
+/// trust at once (collapse is fast); the firm-level view moves with the partnerships.
 pub fn update_pair_trust(
     p: &TrustParams,
-    pair_trust: f64,
+    firm_trust: f64,
     gov_trust: f64,
     partnership_mean: Option<f64>,
     fundamental: f64,
-) -> (f64, f64) {
-    let firm_level = partnership_mean.unwrap_or(gov_trust);
-    let target = p.gov_weight * gov_trust + (1.0 - p.gov_weight) * firm_level;
-    let pair = (1.0 - p.pair_smoothing) * pair_trust + p.pair_smoothing * target;
-    let gov = gov_trust + p.fundamental_reversion * (fundamental - gov_trust);
-    (pair.clamp(0.0, 1.0), gov.clamp(0.0, 1.0))
+) -> (f64, f64, f64) {
+    let mean = partnership_mean.unwrap_or(firm_trust);
+    let firm = (1.0 - p.pair_smoothing) * firm_trust + p.pair_smoothing * mean;
+    let gov = (gov_trust + p.fundamental_reversion * (fundamental - gov_trust)).clamp(0.0, 1.0);
+    let pair = p.gov_weight * gov + (1.0 - p.gov_weight) * firm;
+    (pair.clamp(0.0, 1.0), gov, firm.clamp(0.0, 1.0))
 }
 
 #[cfg(test)]
@@ -191,13 +195,14 @@ mod tests {
     }
 
     #[test]
-    fn pair_trust_moves_a_tenth_of_the_way_to_its_target() {
+    fn pair_trust_combines_government_trust_and_the_smoothed_partnership_view() {
         let p = TrustParams::default();
-        // target = 0.3·0.5 + 0.7·0.8 = 0.71; pair = 0.9·0.5 + 0.1·0.71 = 0.521
-        let (pair, gov) = update_pair_trust(&p, 0.5, 0.5, Some(0.8), 0.7);
-        assert!((pair - 0.521).abs() < 1e-12);
-        // gov = 0.5 + 0.025·(0.7 − 0.5) = 0.505
+        // S = 0.9·0.5 + 0.1·0.8 = 0.53; gov = 0.5 + 0.025·(0.7 − 0.5) = 0.505;
+        // pair = 0.3·0.505 + 0.7·0.53 = 0.5225
+        let (pair, gov, firm) = update_pair_trust(&p, 0.5, 0.5, Some(0.8), 0.7);
+        assert!((firm - 0.53).abs() < 1e-12);
         assert!((gov - 0.505).abs() < 1e-12);
+        assert!((pair - 0.5225).abs() < 1e-12, "{pair}");
     }
 
     #[test]
@@ -219,13 +224,14 @@ mod tests {
         let p = TrustParams::default();
         // A −0.15 step from the fundamental 0.6 halves in ln 2 / 0.025 ≈ 27.4 quarters.
         let mut gov = 0.45;
-        let mut pair = 0.6;
+        let (mut pair, mut firm) = (0.0, 0.6);
         let mut quarters = 0;
         while 0.6 - gov > 0.075 {
-            (pair, gov) = update_pair_trust(&p, pair, gov, Some(0.6), 0.6);
+            (pair, gov, firm) = update_pair_trust(&p, firm, gov, Some(0.6), 0.6);
             quarters += 1;
         }
         assert_eq!(quarters, 28);
-        assert!(pair < 0.6 && pair > 0.55);
+        // pair = 0.3 gov + 0.7·0.6 with gov just above 0.525.
+        assert!(pair < 0.6 && pair > 0.5775, "{pair}");
     }
 }

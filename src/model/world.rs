@@ -141,6 +141,8 @@ pub struct PairState {
     pub ks6: f64,
     pub gov_trust: f64,
     pub pair_trust: f64,
+    /// S: the smoothed partnership (firm-level) component of pair trust.
+    pub firm_trust: f64,
     // Current mitigation doses.
     pub training_dose: f64,
     pub liaison_dose: f64,
@@ -433,6 +435,7 @@ impl World {
                     ks6: kogut_singh(a, b, 6),
                     gov_trust: p.gov_trust_initial,
                     pair_trust: p.gov_trust_initial,
+                    firm_trust: p.gov_trust_initial,
                     negativity_multiplier: 1.0,
                     cocreation_since: NONE_U32,
                     trust_record: 0.5,
