@@ -370,9 +370,14 @@ fn cmd_run(
     staged
         .write("timeseries.csv", output::timeseries_csv(cfg, &results))
         .map_err(io)?;
+    let summary = output::summary_csv(cfg, &results);
     staged
-        .write("summary.csv", output::summary_csv(cfg, &results))
+        .write(
+            "summary_stats.csv",
+            crate::stats::summary_stats_csv(&summary),
+        )
         .map_err(io)?;
+    staged.write("summary.csv", summary).map_err(io)?;
     staged
         .write("resilience.csv", output::resilience_csv(cfg, &results))
         .map_err(io)?;

@@ -10,4 +10,5 @@ pub mod output;
 pub mod plot;
 pub mod runner;
 pub mod scenario;
+pub mod stats;
 pub mod sweep;
