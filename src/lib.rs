@@ -3,6 +3,7 @@
 //! See `ARCHITECTURE.md` for the code map and invariants.
 
 pub mod cli;
+pub mod compare;
 pub mod indicators;
 pub mod model;
 pub mod observed;

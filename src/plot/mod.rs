@@ -16,7 +16,12 @@
 //! Sweep plots (`plot_sweep_dir`), written to `<dir>/plots/`:
 //! - `heatmap_<metric>.png` (≥ 2 parameters), `lines_<metric>.png` (≥ 1 parameter),
 //!   `tornado_<metric>.png` (≥ 3 parameters).
+//!
+//! Comparison plots (`plot_compare_dir`), written to `<dir>/plots/`:
+//! - `forest_levels.png`, `forest_<shock_id>_<indicator>_<scope>.png`: paired differences to the baseline with their
+//!   95 % intervals.
 
+mod compare;
 mod data;
 mod draw;
 mod run;
@@ -126,4 +131,12 @@ pub fn plot_sweep_dir(dir: &Path, opts: &PlotOptions) -> Result<Vec<PathBuf>, Pl
     style::check_size(dir, opts)?;
     style::register_fonts()?;
     sweep::plot_sweep_dir(dir, opts)
+}
+
+/// Draws the forest plots of a comparison directory (reads `compare.csv`) into `dir/plots/`.
+/// Returns the written files, sorted.
+pub fn plot_compare_dir(dir: &Path, opts: &PlotOptions) -> Result<Vec<PathBuf>, PlotError> {
+    style::check_size(dir, opts)?;
+    style::register_fonts()?;
+    compare::plot_compare_dir(dir, opts)
 }

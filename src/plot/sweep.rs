@@ -118,7 +118,7 @@ fn read_manifest(path: &Path) -> Result<Manifest, PlotError> {
 }
 
 /// Label, axis scale factor and unit of a sweep metric.
-fn metric_info(metric: &str) -> (String, f64, String) {
+pub(crate) fn metric_info(metric: &str) -> (String, f64, String) {
     let parts: Vec<&str> = metric.split('.').collect();
     let mut label = metric.to_string();
     let mut unit = String::new();
