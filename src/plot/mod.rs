@@ -15,7 +15,8 @@
 //!
 //! Sweep plots (`plot_sweep_dir`), written to `<dir>/plots/`:
 //! - `heatmap_<metric>.png` (≥ 2 parameters), `lines_<metric>.png` (≥ 1 parameter),
-//!   `tornado_<metric>.png` (≥ 3 parameters).
+//!   `tornado_<metric>.png` (≥ 3 parameters); `sobol_<metric>.png` (Sobol indices with
+//!   bootstrap whiskers, from `sobol.csv`) and `morris_<metric>.png` (μ*–σ, from `morris.csv`).
 //!
 //! Comparison plots (`plot_compare_dir`), written to `<dir>/plots/`:
 //! - `forest_levels.png`, `forest_<shock_id>_<indicator>_<scope>.png`: paired differences to the baseline with their
@@ -25,6 +26,7 @@ mod compare;
 mod data;
 mod draw;
 mod run;
+mod sensitivity;
 mod style;
 mod sweep;
 

@@ -75,7 +75,9 @@ fn estimate(
         st += (a - ab) * (a - ab);
     }
     let var = var / (2 * n) as f64;
-    if !(var > 0.0) {
+    // A constant output (up to rounding) has no variance to apportion.
+    let scale = 64.0 * f64::EPSILON * mean.abs();
+    if !(var > scale * scale) {
         return None;
     }
     Some((s1 / n as f64 / var, st / (2 * n) as f64 / var))
