@@ -154,6 +154,14 @@ pub enum Command {
         #[arg(long)]
         no_plots: bool,
     },
+    /// Write a self-contained HTML page (tables, plots embedded) for a run, sweep or comparison.
+    Brief {
+        /// Output directory of `run`, `sweep` or `compare`.
+        dir: PathBuf,
+        /// HTML file to write [default: DIR/brief.html].
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
 }
 
 /// Errors mapped to exit codes.
@@ -285,6 +293,7 @@ pub fn run_cli(cli: Cli) -> Result<(), CliError> {
                 quiet,
             },
         ),
+        Command::Brief { dir, out } => cmd_brief(&dir, out),
     }
 }
 
@@ -1059,5 +1068,14 @@ fn cmd_compare(specs: &[String], args: &CompareArgs) -> Result<(), CliError> {
             started.elapsed().as_secs_f64()
         );
     }
+    Ok(())
+}
+
+fn cmd_brief(dir: &Path, out: Option<PathBuf>) -> Result<(), CliError> {
+    let html = crate::brief::brief_html(dir).map_err(CliError::Input)?;
+    let path = out.unwrap_or_else(|| dir.join("brief.html"));
+    std::fs::write(&path, html)
+        .map_err(|e| CliError::Failure(format!("cannot write {}: {e}", path.display())))?;
+    out!("wrote {}", path.display());
     Ok(())
 }

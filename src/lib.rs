@@ -2,6 +2,7 @@
 //!
 //! See `ARCHITECTURE.md` for the code map and invariants.
 
+pub mod brief;
 pub mod cli;
 pub mod compare;
 pub mod indicators;

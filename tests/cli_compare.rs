@@ -93,6 +93,15 @@ fn compare_mitigation_none_with_full_writes_compare_csv_and_a_forest_plot() {
         img.pixels().filter(|p| **p != bg).count() > 8000,
         "blank plot"
     );
+
+    // kizuna brief: one self-contained page, plots embedded, nothing fetched from the network.
+    kizuna(["brief".as_ref(), out.as_os_str()])
+        .expect_code(0)
+        .expect_no_panic();
+    let html = fs::read_to_string(out.join("brief.html")).unwrap();
+    assert!(html.contains("<img alt=\"forest_levels.png\" src=\"data:image/png;base64,iVBOR"));
+    assert!(html.contains("final.fdi_stock_usd.VNM-JPN"));
+    assert!(!html.contains("http://") && !html.contains("https://") && !html.contains("<script"));
 }
 
 /// Reads `final.<column>` of every replication from a run's summary.csv.
