@@ -143,6 +143,21 @@ fn compare_pairs_replication_r_of_both_scenarios_on_one_seed() {
         kizuna(&args).expect_code(0).expect_no_panic();
         dirs.push(dir);
     }
+    // Same inputs on one thread: byte-identical compare.csv.
+    let one = tmp.path().join("cmp1");
+    let mut args = vec![
+        "compare",
+        "mitigation_none",
+        "mitigation_full",
+        "--no-plots",
+    ];
+    args.extend(&common);
+    args.extend(["--threads", "1", "--out", one.to_str().unwrap()]);
+    kizuna(&args).expect_code(0).expect_no_panic();
+    assert!(
+        fs::read(cmp.join("compare.csv")).unwrap() == fs::read(one.join("compare.csv")).unwrap(),
+        "compare.csv differs between thread counts"
+    );
     let rows = rows(&cmp.join("compare.csv"));
     for column in ["fdi_stock_usd.VNM-JPN", "mean_friction.VNM-JPN"] {
         let a = finals(&dirs[0], column);
