@@ -317,20 +317,25 @@ fn forest(
         let k = labels.iter().position(|l| *l == label).unwrap_or(0);
         let s = scenarios.iter().position(|x| *x == scenario).unwrap_or(0);
         let off = if ns > 1 {
-            0.3 - 0.6 * s as f64 / (ns - 1) as f64
+            0.22 - 0.44 * s as f64 / (ns - 1) as f64
         } else {
             0.0
         };
         (n - 1 - k) as f64 + off
     };
-    let band_h = if ns > 1 {
-        0.25 / ns as f64 + 0.05
-    } else {
-        0.18
-    };
+    let band_h = if ns > 1 { 0.2 / ns as f64 + 0.02 } else { 0.18 };
     let cap = band_h * 0.8;
-    let (_, pyr) = chart.plotting_area().get_pixel_range();
-    let _ = pyr;
+    if ns > 1 {
+        // Separators between metrics, so that the sub-rows of one metric group visibly.
+        chart
+            .draw_series((1..n).map(|k| {
+                PathElement::new(
+                    vec![(x0, k as f64 - 0.5), (x1, k as f64 - 0.5)],
+                    style::GRID_BOLD.stroke_width(f.upx(1.5)),
+                )
+            }))
+            .map_err(de(path))?;
+    }
     for (i, e) in effects.iter().enumerate() {
         let y = y_of(&e.label, &e.scenario);
         let k = scenarios.iter().position(|x| *x == e.scenario).unwrap_or(0);
