@@ -123,6 +123,45 @@ pub enum Command {
     },
     /// Print the reference of every scenario key (Markdown).
     Reference,
+    /// Run scenarios on common random numbers and report paired differences to the first.
+    Compare {
+        /// Two or more scenario files or built-in names; the first is the baseline.
+        #[arg(required = true, num_args = 2..)]
+        scenarios: Vec<String>,
+        /// Replications per scenario [default: the baseline's run.replications].
+        #[arg(long)]
+        replications: Option<u32>,
+        /// Worker threads [default: all cores].
+        #[arg(long)]
+        threads: Option<usize>,
+        /// Master seed shared by every scenario [default: the baseline's run.seed].
+        #[arg(long)]
+        seed: Option<u64>,
+        /// Output directory [default: output/compare_<A>_vs_<B>].
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Time-series column to compare (repeatable) [default: the main indicators of the
+        /// baseline's first pair].
+        #[arg(long = "indicator", value_name = "COLUMN")]
+        indicators: Vec<String>,
+        /// Also compare the indicators' levels in this quarter (repeatable), e.g. 2030Q4.
+        #[arg(long = "at", value_name = "YYYYQn")]
+        at: Vec<String>,
+        /// Override a value in every scenario: --set horizon.end=2030Q4
+        #[arg(long = "set", value_name = "KEY.PATH=VALUE")]
+        sets: Vec<String>,
+        /// Skip the plots.
+        #[arg(long)]
+        no_plots: bool,
+    },
+    /// Write a self-contained HTML page (tables, plots embedded) for a run, sweep or comparison.
+    Brief {
+        /// Output directory of `run`, `sweep` or `compare`.
+        dir: PathBuf,
+        /// HTML file to write [default: DIR/brief.html].
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
 }
 
 /// Errors mapped to exit codes.
@@ -230,6 +269,31 @@ pub fn run_cli(cli: Cli) -> Result<(), CliError> {
             out!("{}", scenario_reference().trim_end());
             Ok(())
         }
+        Command::Compare {
+            scenarios,
+            replications,
+            threads,
+            seed,
+            out,
+            indicators,
+            at,
+            sets,
+            no_plots,
+        } => cmd_compare(
+            &scenarios,
+            &CompareArgs {
+                replications,
+                threads,
+                seed,
+                out,
+                indicators,
+                at,
+                sets,
+                no_plots,
+                quiet,
+            },
+        ),
+        Command::Brief { dir, out } => cmd_brief(&dir, out),
     }
 }
 
@@ -370,9 +434,14 @@ fn cmd_run(
     staged
         .write("timeseries.csv", output::timeseries_csv(cfg, &results))
         .map_err(io)?;
+    let summary = output::summary_csv(cfg, &results);
     staged
-        .write("summary.csv", output::summary_csv(cfg, &results))
+        .write(
+            "summary_stats.csv",
+            crate::stats::summary_stats_csv(&summary),
+        )
         .map_err(io)?;
+    staged.write("summary.csv", summary).map_err(io)?;
     staged
         .write("resilience.csv", output::resilience_csv(cfg, &results))
         .map_err(io)?;
@@ -549,6 +618,16 @@ fn cmd_check(scenarios: &[String], sets: &[String]) -> Result<(), CliError> {
 }
 
 fn cmd_plot(dir: &Path, indicators: Vec<String>) -> Result<(), CliError> {
+    if dir.join("compare.csv").exists() {
+        let written = plot::plot_compare_dir(dir, &PlotOptions::default())
+            .map_err(|e| CliError::Input(e.to_string()))?;
+        out!(
+            "wrote {} plots into {}",
+            written.len(),
+            dir.join("plots").display()
+        );
+        return Ok(());
+    }
     if !dir.join("timeseries.csv").exists() {
         if dir.join("points.csv").exists() {
             let written = plot::plot_sweep_dir(
@@ -567,7 +646,7 @@ fn cmd_plot(dir: &Path, indicators: Vec<String>) -> Result<(), CliError> {
             return Ok(());
         }
         return Err(CliError::Input(format!(
-            "{}: no timeseries.csv (run output) or points.csv (sweep output) here",
+            "{}: no timeseries.csv (run output), points.csv (sweep output) or compare.csv (comparison) here",
             dir.display()
         )));
     }
@@ -815,5 +894,188 @@ fn cmd_merge(dirs: &[PathBuf], out: &Path, no_plots: bool, quiet: bool) -> Resul
             out.display()
         );
     }
+    Ok(())
+}
+
+/// Options of `kizuna compare` besides the scenarios.
+struct CompareArgs {
+    replications: Option<u32>,
+    threads: Option<usize>,
+    seed: Option<u64>,
+    out: Option<PathBuf>,
+    indicators: Vec<String>,
+    at: Vec<String>,
+    sets: Vec<String>,
+    no_plots: bool,
+    quiet: bool,
+}
+
+fn cmd_compare(specs: &[String], args: &CompareArgs) -> Result<(), CliError> {
+    use crate::compare;
+    let started = Instant::now();
+    if args.threads == Some(0) {
+        return Err(CliError::Input("--threads must be at least 1".into()));
+    }
+    if args.replications == Some(0) {
+        return Err(CliError::Input("--replications must be at least 1".into()));
+    }
+    let threads = args.threads.unwrap_or_else(runner::default_threads);
+    // Common random numbers: every arm runs replications 0..R with the baseline's seed.
+    let first = load_scenario(Some(&specs[0]), &args.sets, args.seed, args.replications)?;
+    let seed = first.config.seed;
+    let reps = first.replications();
+    let mut loaded = vec![first];
+    for spec in &specs[1..] {
+        loaded.push(load_scenario(
+            Some(spec),
+            &args.sets,
+            Some(seed),
+            Some(reps),
+        )?);
+    }
+    let base = &loaded[0].config;
+    for l in &loaded[1..] {
+        if (l.config.start, l.config.end) != (base.start, base.end) {
+            return Err(CliError::Input(format!(
+                "{} runs {}..{} but the baseline {} runs {}..{}: compared scenarios need the same horizon",
+                l.config.name, l.config.start, l.config.end, base.name, base.start, base.end
+            )));
+        }
+    }
+    let mut at = Vec::new();
+    for text in &args.at {
+        let q = crate::model::time::Quarter::parse(text).ok_or_else(|| {
+            CliError::Input(format!("--at {text}: expected a quarter such as 2030Q4"))
+        })?;
+        if base.step_of(q).is_none() {
+            return Err(CliError::Input(format!(
+                "--at {text}: outside the horizon {}..{}",
+                base.start, base.end
+            )));
+        }
+        at.push(q);
+    }
+    let indicators = if args.indicators.is_empty() {
+        compare::default_indicators(base)
+    } else {
+        args.indicators.clone()
+    };
+    let columns = crate::model::record::columns(base);
+    for c in &indicators {
+        if !columns.contains(c) {
+            return Err(CliError::Input(format!(
+                "--indicator {c}: not a column of {} (columns look like fdi_stock_usd.VNM-JPN; see timeseries.csv)",
+                base.name
+            )));
+        }
+    }
+    let mut all_results = Vec::new();
+    for l in &loaded {
+        let cfg = &l.config;
+        let progress = Progress::new(
+            reps as u64,
+            &format!("running {} ({} replications)", cfg.name, reps),
+            args.quiet,
+        );
+        let results = runner::run_replications(cfg, reps, threads, &|done, total| {
+            progress.update(done as u64, total as u64)
+        })
+        .map_err(|e| CliError::Failure(format!("{}: {e}", cfg.name)))?;
+        progress.finish();
+        all_results.push(results);
+    }
+    // Arm names: scenario names, made unique.
+    let mut names: Vec<String> = Vec::new();
+    for l in &loaded {
+        let mut name = l.config.name.clone();
+        let mut k = 2;
+        while names.contains(&name) {
+            name = format!("{}#{k}", l.config.name);
+            k += 1;
+        }
+        names.push(name);
+    }
+    let arms: Vec<compare::Arm> = loaded
+        .iter()
+        .zip(&all_results)
+        .zip(&names)
+        .map(|((l, r), n)| compare::Arm {
+            name: n.clone(),
+            config: &l.config,
+            results: r,
+        })
+        .collect();
+    let rows = compare::compare(&arms, &indicators, &at, seed);
+
+    let target = args.out.clone().unwrap_or_else(|| {
+        let plain: Vec<String> = loaded.iter().map(|l| l.config.name.clone()).collect();
+        PathBuf::from("output").join(format!("compare_{}", plain.join("_vs_")))
+    });
+    if target.exists() && !target.is_dir() {
+        return Err(CliError::Input(format!(
+            "--out {}: exists and is not a directory",
+            target.display()
+        )));
+    }
+    let staged = StagedDir::new(&target)
+        .map_err(|e| CliError::Failure(format!("cannot create {}: {e}", target.display())))?;
+    let io = |e: std::io::Error| {
+        CliError::Failure(format!("cannot write into {}: {e}", target.display()))
+    };
+    staged
+        .write("compare.csv", compare::compare_csv(&rows))
+        .map_err(io)?;
+    let manifest = serde_json::json!({
+        "baseline": names[0],
+        "scenarios": names,
+        "scenario_sha256": loaded.iter().map(|l| l.doc.sha256_hex()).collect::<Vec<_>>(),
+        "seed": seed,
+        "replications": reps,
+        "common_random_numbers": "every scenario runs replications 0..R with the same master seed",
+        "indicators": indicators,
+        "at": at.iter().map(|q| q.to_string()).collect::<Vec<_>>(),
+        "bootstrap_resamples": crate::stats::BOOTSTRAP_RESAMPLES,
+        "kizuna_version": env!("CARGO_PKG_VERSION"),
+        "threads": threads,
+    });
+    staged
+        .write(
+            "manifest.json",
+            serde_json::to_string_pretty(&manifest).unwrap_or_default() + "\n",
+        )
+        .map_err(io)?;
+    let mut plots = 0;
+    if !args.no_plots {
+        plots = plot::plot_compare_dir(&staged.staging, &PlotOptions::default())
+            .map_err(|e| CliError::Failure(format!("plotting failed: {e}")))?
+            .len();
+    }
+    let dir = staged.commit().map_err(|e| {
+        CliError::Failure(format!(
+            "cannot move results into {}: {e}",
+            target.display()
+        ))
+    })?;
+    out!("{}", compare::console_table(&rows).trim_end());
+    if !args.quiet {
+        eprintln!(
+            "wrote {} ({} scenarios × {} replications, {} rows, {} plots) in {:.2} s",
+            dir.display(),
+            loaded.len(),
+            reps,
+            rows.len(),
+            plots,
+            started.elapsed().as_secs_f64()
+        );
+    }
+    Ok(())
+}
+
+fn cmd_brief(dir: &Path, out: Option<PathBuf>) -> Result<(), CliError> {
+    let html = crate::brief::brief_html(dir).map_err(CliError::Input)?;
+    let path = out.unwrap_or_else(|| dir.join("brief.html"));
+    std::fs::write(&path, html)
+        .map_err(|e| CliError::Failure(format!("cannot write {}: {e}", path.display())))?;
+    out!("wrote {}", path.display());
     Ok(())
 }

@@ -2,7 +2,9 @@
 //!
 //! See `ARCHITECTURE.md` for the code map and invariants.
 
+pub mod brief;
 pub mod cli;
+pub mod compare;
 pub mod indicators;
 pub mod model;
 pub mod observed;
@@ -10,4 +12,5 @@ pub mod output;
 pub mod plot;
 pub mod runner;
 pub mod scenario;
+pub mod stats;
 pub mod sweep;

@@ -12,9 +12,10 @@ use std::sync::OnceLock;
 use support::*;
 
 /// Files that must be byte-identical between runs of the same scenario and seed.
-const RESULT_FILES: [&str; 7] = [
+const RESULT_FILES: [&str; 8] = [
     "timeseries.csv",
     "summary.csv",
+    "summary_stats.csv",
     "resilience.csv",
     "resilience_paths.csv",
     "scenario.resolved.toml",

@@ -196,6 +196,48 @@ fn assert_run_dir_as_documented(
     }
     assert_eq!(summary.lines().count(), 1 + replications);
 
+    // summary_stats.csv: one row per metric column of summary.csv, in its order; the counts add
+    // up to the replications and the mean is that of the defined cells (computed here).
+    let stats = fs::read_to_string(dir.join("summary_stats.csv")).unwrap();
+    let mut stat_lines = stats.lines();
+    assert_eq!(
+        stat_lines.next().unwrap(),
+        "metric,n_defined,n_undefined,mean,sd,se,ci95_lo,ci95_hi,median,q05,q95"
+    );
+    let names: Vec<&str> = sh.split(',').skip(1).collect();
+    let rows: Vec<Vec<&str>> = summary
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').collect())
+        .collect();
+    let stat_rows: Vec<Vec<&str>> = stat_lines.map(|l| l.split(',').collect()).collect();
+    assert_eq!(stat_rows.len(), names.len());
+    for (c, (name, st)) in names.iter().zip(&stat_rows).enumerate() {
+        assert_eq!(st[0], *name);
+        assert_eq!(st.len(), 11, "{name}");
+        let vals: Vec<f64> = rows
+            .iter()
+            .filter_map(|r| r[c + 1].parse::<f64>().ok())
+            .collect();
+        let n_def: usize = st[1].parse().unwrap();
+        let n_undef: usize = st[2].parse().unwrap();
+        assert_eq!(
+            (n_def, n_def + n_undef),
+            (vals.len(), replications),
+            "{name}"
+        );
+        if !vals.is_empty() {
+            let mean = vals.iter().sum::<f64>() / vals.len() as f64;
+            let got: f64 = st[3].parse().unwrap();
+            assert!(
+                (got - mean).abs() <= 1e-9 * mean.abs().max(1.0),
+                "{name}: mean {got} vs {mean}"
+            );
+        } else {
+            assert_eq!(st[3], "", "{name}: no defined value, no mean");
+        }
+    }
+
     // resilience.csv / resilience_paths.csv: documented headers.
     assert_eq!(
         csv_header(&dir.join("resilience.csv")),

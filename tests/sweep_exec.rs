@@ -144,7 +144,7 @@ fn output_files_follow_the_documented_columns() {
 
 #[test]
 fn one_and_two_threads_give_identical_bytes() {
-    for design in ["grid", "lhs", "sobol", "random", "morris"] {
+    for design in ["grid", "lhs", "sobol", "random", "morris", "saltelli"] {
         let text = match design {
             "grid" => SWEEP.to_string(),
             "morris" => SWEEP
@@ -164,6 +164,9 @@ fn one_and_two_threads_give_identical_bytes() {
         let mut files: Vec<&str> = FINAL.to_vec();
         if design == "morris" {
             files.push("morris.csv");
+        }
+        if design == "saltelli" {
+            files.push("sobol.csv");
         }
         let a = tempfile::tempdir().unwrap();
         let b = tempfile::tempdir().unwrap();
@@ -209,6 +212,59 @@ fn morris_csv_has_effects_per_parameter_and_metric() {
     let mu: f64 = row[2].parse().unwrap();
     assert!((mu - 4.0).abs() < 1e-9, "{mu}");
     assert_eq!(row[5], "5");
+}
+
+#[test]
+fn saltelli_sweep_writes_sobol_indices_per_parameter_and_metric() {
+    let text = SWEEP
+        .replace("design = \"grid\"", "design = \"saltelli\"\nsamples = 64")
+        .replace("count = 5", "");
+    let spec = spec_from(&text);
+    let d = tempfile::tempdir().unwrap();
+    run_sweep(&spec, BASE_HASH, &run_fn, d.path(), &opts(2)).unwrap();
+    // N(k+2) points: 64 · (2 + 2).
+    let points = fs::read_to_string(d.path().join("points.csv")).unwrap();
+    assert_eq!(points.lines().count(), 1 + 64 * 4);
+    let manifest: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(d.path().join("manifest.json")).unwrap()).unwrap();
+    assert_eq!(manifest["design"], "saltelli");
+    assert!(
+        manifest["files"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f == "sobol.csv")
+    );
+    let text = fs::read_to_string(d.path().join("sobol.csv")).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(
+        lines[0],
+        "parameter,metric,s1,s1_lo,s1_hi,st,st_lo,st_hi,n_defined,n_undefined"
+    );
+    assert_eq!(lines.len(), 1 + 2 * 4, "2 parameters × 4 metrics");
+    // fdi_2030 of the fake model is additive: 100 + 10·w + 10·len(mode) + noise that is the same
+    // at every point (common random numbers). w uniform on [0.1, 0.5]: variance 100·0.4²/12 =
+    // 1.33; mode "a" or "b, with comma" (length 1 or 14) with probability ½: 130²/4 = 4225. So
+    // S1 = ST = 1.33/4226 ≈ 0.0003 for w and 0.9997 for mode.
+    let row = |p: &str, m: &str| -> Vec<f64> {
+        let l = lines
+            .iter()
+            .find(|l| l.starts_with(&format!("{p},{m},")))
+            .unwrap_or_else(|| panic!("no row {p},{m}"));
+        l.split(',').skip(2).map(|v| v.parse().unwrap()).collect()
+    };
+    let w = row("parameters.trust.negativity_weight", "fdi_2030");
+    let mode = row("policy.mode", "fdi_2030");
+    assert!(w[0].abs() < 0.02 && w[3].abs() < 0.02, "{w:?}");
+    assert!(
+        (mode[0] - 1.0).abs() < 0.05 && (mode[3] - 1.0).abs() < 0.05,
+        "{mode:?}"
+    );
+    assert!(
+        mode[1] <= mode[0] + 1e-9 && mode[0] <= mode[2] + 1e-9,
+        "interval holds S1"
+    );
+    assert_eq!((mode[6], mode[7]), (64.0, 0.0));
 }
 
 #[test]

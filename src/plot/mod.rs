@@ -15,11 +15,18 @@
 //!
 //! Sweep plots (`plot_sweep_dir`), written to `<dir>/plots/`:
 //! - `heatmap_<metric>.png` (≥ 2 parameters), `lines_<metric>.png` (≥ 1 parameter),
-//!   `tornado_<metric>.png` (≥ 3 parameters).
+//!   `tornado_<metric>.png` (≥ 3 parameters); `sobol_<metric>.png` (Sobol indices with
+//!   bootstrap whiskers, from `sobol.csv`) and `morris_<metric>.png` (μ*–σ, from `morris.csv`).
+//!
+//! Comparison plots (`plot_compare_dir`), written to `<dir>/plots/`:
+//! - `forest_levels.png`, `forest_<shock_id>_<indicator>_<scope>.png`: paired differences to the baseline with their
+//!   95 % intervals.
 
+mod compare;
 mod data;
 mod draw;
 mod run;
+mod sensitivity;
 mod style;
 mod sweep;
 
@@ -126,4 +133,12 @@ pub fn plot_sweep_dir(dir: &Path, opts: &PlotOptions) -> Result<Vec<PathBuf>, Pl
     style::check_size(dir, opts)?;
     style::register_fonts()?;
     sweep::plot_sweep_dir(dir, opts)
+}
+
+/// Draws the forest plots of a comparison directory (reads `compare.csv`) into `dir/plots/`.
+/// Returns the written files, sorted.
+pub fn plot_compare_dir(dir: &Path, opts: &PlotOptions) -> Result<Vec<PathBuf>, PlotError> {
+    style::check_size(dir, opts)?;
+    style::register_fonts()?;
+    compare::plot_compare_dir(dir, opts)
 }

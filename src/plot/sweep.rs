@@ -118,7 +118,7 @@ fn read_manifest(path: &Path) -> Result<Manifest, PlotError> {
 }
 
 /// Label, axis scale factor and unit of a sweep metric.
-fn metric_info(metric: &str) -> (String, f64, String) {
+pub(crate) fn metric_info(metric: &str) -> (String, f64, String) {
     let parts: Vec<&str> = metric.split('.').collect();
     let mut label = metric.to_string();
     let mut unit = String::new();
@@ -249,6 +249,12 @@ pub(crate) fn plot_sweep_dir(dir: &Path, opts: &PlotOptions) -> Result<Vec<PathB
             written.extend(tornado(m, &params, &pts, size, &f, &out)?);
         }
     }
+    if dir.join("sobol.csv").is_file() {
+        written.extend(super::sensitivity::plot_sobol(dir, &out, size, &f)?);
+    }
+    if dir.join("morris.csv").is_file() {
+        written.extend(super::sensitivity::plot_morris(dir, &out, size, &f)?);
+    }
     written.sort();
     written.dedup();
     Ok(written)
@@ -299,7 +305,7 @@ fn key_segments(key: &str) -> Vec<&str> {
 
 /// A key path shortened for titles: its last two segments
 /// (`recipients[0].strategic_weight`); keys of two segments or fewer are kept whole.
-fn short_key(key: &str) -> String {
+pub(crate) fn short_key(key: &str) -> String {
     let seg = key_segments(key);
     if seg.len() <= 2 {
         key.to_string()

@@ -123,6 +123,7 @@ pub fn point_count(spec: &SweepSpec) -> u64 {
         Design::Morris { trajectories, .. } => {
             trajectories.saturating_mul(spec.parameters.len() as u64 + 1)
         }
+        Design::Saltelli { samples } => samples.saturating_mul(spec.parameters.len() as u64 + 2),
     }
 }
 
@@ -233,6 +234,7 @@ pub fn design_points(spec: &SweepSpec, seed: u64) -> Vec<Vec<toml::Value>> {
         Design::Random { samples } => map(random_unit(samples as usize, k, seed)),
         Design::Lhs { samples } => map(lhs_unit(samples as usize, k, seed)),
         Design::Sobol { samples } => map(Sobol::new(k).take(samples as usize).collect()),
+        Design::Saltelli { samples } => map(super::sensitivity::saltelli_unit(samples as usize, k)),
         Design::Morris {
             trajectories,
             levels,

@@ -2,7 +2,7 @@
 //! path), a design (grid, random, Latin hypercube, Sobol, Morris) and metrics to read from every
 //! run. [`run_sweep`] runs every (point, replication) in parallel, journals each result as it
 //! finishes (crash-safe, resumable, shardable across a Slurm job array) and writes `runs.csv`,
-//! `points.csv`, `manifest.json` (and `morris.csv`) — byte-identical whatever the thread count,
+//! `points.csv`, `manifest.json` (and `morris.csv` or `sobol.csv`) — byte-identical whatever the thread count,
 //! finishing order, interruptions or sharding. See `docs/SWEEPS.md`.
 //!
 //! Building a scenario from overrides is the caller's job: it passes a [`RunFn`] closure and,
@@ -11,6 +11,7 @@
 pub mod design;
 pub mod metrics;
 pub mod run;
+pub mod sensitivity;
 pub mod sobol;
 pub mod spec;
 #[doc(hidden)]

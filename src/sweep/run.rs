@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 
 use super::design::{design_points, morris_trajectories};
 use super::metrics::{RunOutput, extract, summarise};
+use super::sensitivity::sobol_indices;
 use super::spec::{Design, SweepError, SweepSpec};
 
 /// Builds the scenario with the given overrides (key path → value), sets its seed, runs one
@@ -473,7 +474,7 @@ struct Manifest<'a> {
     files: Vec<&'static str>,
 }
 
-/// Writes runs.csv, points.csv, manifest.json (and morris.csv) from complete rows.
+/// Writes runs.csv, points.csv, manifest.json (and morris.csv or sobol.csv) from complete rows.
 fn write_outputs(
     spec: &SweepSpec,
     seed: u64,
@@ -584,6 +585,51 @@ fn write_outputs(
         write_atomic(&path, &csv_bytes(header, rec.into_iter())?)?;
         files.push(path);
         file_names.push("morris.csv");
+    }
+    if let Design::Saltelli { .. } = spec.design {
+        let k = spec.parameters.len();
+        let mut rec = Vec::new();
+        for (mi, name) in names.iter().enumerate() {
+            let y: Vec<Option<f64>> = means.iter().map(|m| m[mi]).collect();
+            let idx = sobol_indices(
+                &y,
+                k,
+                crate::stats::BOOTSTRAP_RESAMPLES,
+                seed ^ crate::stats::name_hash(name),
+            );
+            for (key, ix) in keys.iter().zip(idx) {
+                rec.push(vec![
+                    key.clone(),
+                    name.clone(),
+                    fmt_opt(ix.s1),
+                    fmt_opt(ix.s1_lo),
+                    fmt_opt(ix.s1_hi),
+                    fmt_opt(ix.st),
+                    fmt_opt(ix.st_lo),
+                    fmt_opt(ix.st_hi),
+                    ix.n_defined.to_string(),
+                    ix.n_undefined.to_string(),
+                ]);
+            }
+        }
+        let header = [
+            "parameter",
+            "metric",
+            "s1",
+            "s1_lo",
+            "s1_hi",
+            "st",
+            "st_lo",
+            "st_hi",
+            "n_defined",
+            "n_undefined",
+        ]
+        .map(String::from)
+        .to_vec();
+        let path = out_dir.join("sobol.csv");
+        write_atomic(&path, &csv_bytes(header, rec.into_iter())?)?;
+        files.push(path);
+        file_names.push("sobol.csv");
     }
     file_names.push("manifest.json");
 

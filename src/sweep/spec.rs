@@ -80,6 +80,7 @@ pub enum DesignKind {
     Lhs,
     Sobol,
     Morris,
+    Saltelli,
 }
 
 impl DesignKind {
@@ -90,6 +91,7 @@ impl DesignKind {
             DesignKind::Lhs => "lhs",
             DesignKind::Sobol => "sobol",
             DesignKind::Morris => "morris",
+            DesignKind::Saltelli => "saltelli",
         }
     }
 }
@@ -192,10 +194,23 @@ struct ResilienceFile {
 #[serde(tag = "kind", rename_all = "lowercase")]
 pub enum Design {
     Grid,
-    Random { samples: u64 },
-    Lhs { samples: u64 },
-    Sobol { samples: u64 },
-    Morris { trajectories: u64, levels: u32 },
+    Random {
+        samples: u64,
+    },
+    Lhs {
+        samples: u64,
+    },
+    Sobol {
+        samples: u64,
+    },
+    Morris {
+        trajectories: u64,
+        levels: u32,
+    },
+    /// `samples` base samples N: N(k+2) points (A, B and AB_i blocks; see `sensitivity`).
+    Saltelli {
+        samples: u64,
+    },
 }
 
 impl Design {
@@ -206,6 +221,7 @@ impl Design {
             Design::Lhs { .. } => DesignKind::Lhs,
             Design::Sobol { .. } => DesignKind::Sobol,
             Design::Morris { .. } => DesignKind::Morris,
+            Design::Saltelli { .. } => DesignKind::Saltelli,
         }
     }
 }
@@ -665,13 +681,14 @@ fn validate(raw: SweepFile, ds: &mut Vec<Diagnostic>) -> SweepSpec {
                     unused("levels", raw.levels, ds, d);
                     Design::Grid
                 }
-                DesignKind::Random | DesignKind::Lhs | DesignKind::Sobol => {
+                DesignKind::Random | DesignKind::Lhs | DesignKind::Sobol | DesignKind::Saltelli => {
                     let samples = positive("samples", raw.samples, ds, d);
                     unused("trajectories", raw.trajectories, ds, d);
                     unused("levels", raw.levels, ds, d);
                     match k {
                         DesignKind::Random => Design::Random { samples },
                         DesignKind::Lhs => Design::Lhs { samples },
+                        DesignKind::Saltelli => Design::Saltelli { samples },
                         _ => Design::Sobol { samples },
                     }
                 }
@@ -953,6 +970,19 @@ fn validate(raw: SweepFile, ds: &mut Vec<Diagnostic>) -> SweepSpec {
             format!(
                 "the Sobol design supports up to {} parameters, got {}",
                 crate::sweep::sobol::MAX_DIMENSIONS,
+                parameters.len()
+            ),
+        ));
+    }
+
+    if let Design::Saltelli { .. } = design
+        && parameters.len() > crate::sweep::sensitivity::MAX_PARAMETERS
+    {
+        ds.push(diag(
+            "parameters",
+            format!(
+                "the Saltelli design supports up to {} parameters (it needs 2k Sobol dimensions), got {}",
+                crate::sweep::sensitivity::MAX_PARAMETERS,
                 parameters.len()
             ),
         ));
