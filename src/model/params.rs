@@ -304,7 +304,7 @@ params_struct! {
         /// absorptive capacity and strategic weight grow with the economy [elasticity] [C: fitted
         /// to Japan's ODA to Vietnam].
         #[schemars(range(min = 0.0, max = 2.0))]
-        size_elasticity: f64 = 0.2,
+        size_elasticity: f64 = 0.5,
         /// α_T: weight of government trust in allocation [elasticity].
         #[schemars(range(min = 0.0, max = 3.0))]
         trust_elasticity: f64 = 1.0,
@@ -391,7 +391,7 @@ params_struct! {
         taste_scale: f64 = 1.0,
         /// U*: entry threshold [utility].
         #[schemars(range(min = -100.0, max = 100.0))]
-        threshold: f64 = 21.5,
+        threshold: f64 = 21.3,
         /// μ₀: intercept of the joint-venture logit [logit].
         #[schemars(range(min = -10.0, max = 10.0))]
         jv_intercept: f64 = -0.5,
