@@ -240,6 +240,14 @@ pub const CATALOGUE: &[IndicatorSpec] = &[
         "Of the partnerships that reached 8 quarters of age (or ended before) in the last 4 quarters, the share flagged in serious trouble."
     ),
     spec!(
+        "firm_partnerships",
+        Pair,
+        "partnerships",
+        "Active firm partnerships",
+        StockAtEnd,
+        "Active joint ventures and supply contracts between firms of the pair (active_partnerships without ODA projects)."
+    ),
+    spec!(
         "permanent_residents_persons",
         Pair,
         "persons",

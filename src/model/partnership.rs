@@ -92,6 +92,7 @@ impl World {
             pair.trust_sum = 0.0;
             pair.friction_sum = 0.0;
             pair.n_active = 0;
+            pair.n_active_firm = 0;
             let slot = step as usize % 4;
             pair.trouble_ring[slot] = (0, 0);
         }
@@ -228,6 +229,7 @@ impl World {
             pair.trust_sum += t;
             pair.friction_sum += friction;
             pair.n_active += 1;
+            pair.n_active_firm += u32::from(ps.mode[id] != PartnershipMode::OdaProject);
             if refresh_reputation {
                 for f in [foreign, host] {
                     if f != NONE_U32 {

@@ -56,6 +56,7 @@ impl World {
             "gov_trust" => s.gov_trust,
             "mean_friction" => mean(s.friction_sum, 0.0),
             "permanent_residents_persons" => s.settled as f64,
+            "firm_partnerships" => s.n_active_firm as f64,
             "exports_usd_per_q" => s.exports_q,
             "imports_usd_per_q" => s.imports_q,
             "fdi_withdrawn_usd_per_q" => s.fdi_withdrawn_q,

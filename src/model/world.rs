@@ -165,6 +165,8 @@ pub struct PairState {
     pub trust_sum: f64,
     pub friction_sum: f64,
     pub n_active: u32,
+    /// Active partnerships between firms (joint ventures and supply contracts, not ODA projects).
+    pub n_active_firm: u32,
     pub n_host_firms_linked: u32,
     /// Ring of (matured, flagged) counts for the trouble share, one slot per quarter.
     pub trouble_ring: [(u32, u32); 4],
