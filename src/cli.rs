@@ -406,12 +406,8 @@ fn cmd_run(
     let target = out.unwrap_or_else(|| PathBuf::from("output").join(&cfg.name));
     check_output_target(&target, force)?;
     // Staged before simulating, so an unwritable location is found at once.
-    let staged = StagedDir::new(&target).map_err(|e| {
-        CliError::Input(format!(
-            "--out {}: cannot write there: {e}",
-            target.display()
-        ))
-    })?;
+    let staged = StagedDir::new(&target)
+        .map_err(|e| CliError::Failure(format!("cannot create {}: {e}", target.display())))?;
     let progress = Progress::new(
         reps as u64,
         &format!("running {} ({} replications)", cfg.name, reps),

@@ -82,10 +82,39 @@ pub struct ResolvedDocument {
     parsed: ParsedSources,
 }
 
-/// The sources parsed once for [`ResolvedDocument::locate`]: parsing them per located key made
-/// reporting N unknown keys quadratic. A clone starts empty; it never affects equality.
+/// The sources parsed once for [`ResolvedDocument::locate`], with their line starts: parsing
+/// (and counting lines) per located key made reporting N unknown keys quadratic. A clone starts
+/// empty; it never affects equality.
 #[derive(Default)]
-struct ParsedSources(std::sync::OnceLock<Vec<Option<toml_edit::Document<String>>>>);
+struct ParsedSources(std::sync::OnceLock<Vec<ParsedSource>>);
+
+struct ParsedSource {
+    doc: Option<toml_edit::Document<String>>,
+    /// Byte offset of the start of every line.
+    line_starts: Vec<usize>,
+}
+
+impl ParsedSource {
+    fn new(text: &str) -> ParsedSource {
+        let mut line_starts = vec![0];
+        line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        ParsedSource {
+            doc: toml_edit::Document::parse(text.to_string()).ok(),
+            line_starts,
+        }
+    }
+
+    /// Same as [`line_col`], in O(log lines + line length).
+    fn line_col(&self, text: &str, offset: usize) -> (usize, usize) {
+        let mut offset = offset.min(text.len());
+        while offset > 0 && !text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        let line = self.line_starts.partition_point(|&s| s <= offset);
+        let start = self.line_starts[line - 1];
+        (line, text[start..offset].chars().count() + 1)
+    }
+}
 
 impl Clone for ParsedSources {
     fn clone(&self) -> Self {
@@ -454,21 +483,31 @@ fn walk_file(root: &toml_edit::Table, locs: &[Loc]) -> (usize, Option<usize>, bo
                 .get_key_value(k)
                 .map(|(key, item)| (node_of_item(item), span_start(key.span(), item.span()))),
             (Node::Aot(a), Loc::Elem { index, code }) => {
+                // The element at the same index if it has the code (so a duplicate code is
+                // located at the duplicate), else the first with the code.
                 let found = match code {
-                    Some(c) => a
-                        .iter()
-                        .find(|t| edit_code(*t).as_deref() == Some(c.as_str())),
+                    Some(c) => index
+                        .and_then(|i| a.get(i))
+                        .filter(|t| edit_code(*t).as_deref() == Some(c.as_str()))
+                        .or_else(|| {
+                            a.iter()
+                                .find(|t| edit_code(*t).as_deref() == Some(c.as_str()))
+                        }),
                     None => index.and_then(|i| a.get(i)),
                 };
                 found.map(|t| (Node::Table(t), t.span().map(|r| r.start)))
             }
             (Node::Array(a), Loc::Elem { index, code }) => {
+                let has_code = |v: &&toml_edit::Value| {
+                    v.as_inline_table().is_some_and(|t| {
+                        edit_code(t as &dyn toml_edit::TableLike).as_deref() == Some(c_str(code))
+                    })
+                };
                 let found = match code {
-                    Some(c) => a.iter().find(|v| {
-                        v.as_inline_table().is_some_and(|t| {
-                            edit_code(t as &dyn toml_edit::TableLike).as_deref() == Some(c.as_str())
-                        })
-                    }),
+                    Some(_) => index
+                        .and_then(|i| a.get(i))
+                        .filter(has_code)
+                        .or_else(|| a.iter().find(has_code)),
                     None => index.and_then(|i| a.get(i)),
                 };
                 found.map(|v| (node_of_value(v), v.span().map(|r| r.start)))
@@ -486,6 +525,10 @@ fn walk_file(root: &toml_edit::Table, locs: &[Loc]) -> (usize, Option<usize>, bo
         node = n;
     }
     (depth, offset, replaced)
+}
+
+fn c_str(code: &Option<String>) -> &str {
+    code.as_deref().unwrap_or("")
 }
 
 fn span_start(
@@ -604,11 +647,11 @@ impl ResolvedDocument {
         let parsed = self.parsed.0.get_or_init(|| {
             self.sources
                 .iter()
-                .map(|s| toml_edit::Document::parse(s.text.clone()).ok())
+                .map(|s| ParsedSource::new(&s.text))
                 .collect()
         });
-        for (i, doc) in parsed.iter().enumerate() {
-            let Some(doc) = doc else {
+        for (i, p) in parsed.iter().enumerate() {
+            let Some(doc) = &p.doc else {
                 continue;
             };
             let (depth, offset, replaces) = walk_file(doc.as_table(), &locs);
@@ -635,7 +678,13 @@ impl ResolvedDocument {
         }
         match best {
             Some((_, i, off)) => match self.sources.get(i) {
-                Some(src) => (src.path.clone(), Some(line_col(&src.text, off))),
+                Some(src) => (
+                    src.path.clone(),
+                    Some(match parsed.get(i) {
+                        Some(p) => p.line_col(&src.text, off),
+                        None => line_col(&src.text, off),
+                    }),
+                ),
                 None => (root, None),
             },
             None => (root, None),
