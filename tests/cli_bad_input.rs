@@ -712,6 +712,18 @@ fn non_utf8_local_file_is_reported_not_replaced_by_the_builtin() {
 }
 
 #[test]
+fn non_utf8_extended_file_is_not_reported_as_missing() {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(tmp.path().join("latin1.toml"), b"name = \"caf\xe9\"\n").unwrap();
+    std::fs::write(tmp.path().join("child.toml"), "extends = \"latin1.toml\"\n").unwrap();
+    let r = kizuna_in(Some(tmp.path()), ["check", "child.toml"]);
+    r.expect_code(2)
+        .expect_no_panic()
+        .expect_stderr("latin1.toml:1:12: the file is not UTF-8 text: invalid byte at offset 11");
+    assert!(!r.stderr.contains("not found"), "{}", r.stderr);
+}
+
+#[test]
 fn utf8_bom_and_dashed_quarters_are_accepted() {
     let tmp = tempfile::tempdir().unwrap();
     std::fs::write(
