@@ -58,8 +58,12 @@ pub enum Command {
         /// Skip the plots.
         #[arg(long)]
         no_plots: bool,
+        /// Replace --out even if it is a non-empty directory kizuna did not write (its files
+        /// are deleted). Without it such a directory is refused.
+        #[arg(long)]
+        force: bool,
     },
-    /// Validate scenario files and print a short summary of each.
+    /// Validate scenario files (or sweep files) and print a short summary of each.
     Check {
         #[arg(required = true)]
         scenarios: Vec<String>,
@@ -103,11 +107,15 @@ pub enum Command {
         #[arg(long)]
         resume: bool,
         /// Run only shard K of N (1-based), e.g. 2/8; defaults to SLURM_ARRAY_TASK_ID/COUNT when set.
+        /// A shard draws no plots (`kizuna merge` does).
         #[arg(long, value_name = "K/N")]
         shard: Option<String>,
         /// Skip the plots.
         #[arg(long)]
         no_plots: bool,
+        /// Validate everything and print the design size and run count; run nothing, write nothing.
+        #[arg(long)]
+        dry_run: bool,
     },
     /// Merge the shard directories of one sweep into the files of a single-machine run.
     Merge {
@@ -212,6 +220,7 @@ pub fn run_cli(cli: Cli) -> Result<(), CliError> {
             threads,
             sets,
             no_plots,
+            force,
         } => cmd_run(
             scenario.as_deref(),
             out,
@@ -220,6 +229,7 @@ pub fn run_cli(cli: Cli) -> Result<(), CliError> {
             threads,
             &sets,
             no_plots,
+            force,
             quiet,
         ),
         Command::Check { scenarios, sets } => cmd_check(&scenarios, &sets),
@@ -249,6 +259,7 @@ pub fn run_cli(cli: Cli) -> Result<(), CliError> {
             resume,
             shard,
             no_plots,
+            dry_run,
         } => cmd_sweep(
             &sweep,
             out,
@@ -258,6 +269,7 @@ pub fn run_cli(cli: Cli) -> Result<(), CliError> {
             resume,
             shard.as_deref(),
             no_plots,
+            dry_run,
             quiet,
         ),
         Command::Merge {
@@ -377,12 +389,65 @@ fn load_scenario(
 ) -> Result<LoadedScenario, CliError> {
     let mut all_sets = sets.to_vec();
     if let Some(seed) = seed {
+        // TOML integers are signed 64-bit, so run.seed cannot hold the upper half of u64.
+        if seed > i64::MAX as u64 {
+            return Err(CliError::Input(format!(
+                "--seed {seed} is out of range; allowed: 0 to {}",
+                i64::MAX
+            )));
+        }
         all_sets.push(format!("run.seed={seed}"));
     }
     if let Some(r) = replications {
         all_sets.push(format!("run.replications={r}"));
     }
     Ok(scenario::load(spec, &all_sets)?)
+}
+
+/// Most worker threads allowed: more only adds scheduling load (10,000 threads ran for minutes).
+pub fn max_threads() -> usize {
+    (4 * runner::default_threads()).max(64)
+}
+
+/// `--threads`: at least 1 and at most [`max_threads`]; the default is every core.
+fn check_threads(threads: Option<usize>) -> Result<usize, CliError> {
+    match threads {
+        Some(0) => Err(CliError::Input(format!(
+            "--threads must be at least 1; allowed: 1 to {}",
+            max_threads()
+        ))),
+        Some(t) if t > max_threads() => Err(CliError::Input(format!(
+            "--threads {t} is out of range; allowed: 1 to {} (4 × the {} cores here, at least 64)",
+            max_threads(),
+            runner::default_threads()
+        ))),
+        Some(t) => Ok(t),
+        None => Ok(runner::default_threads()),
+    }
+}
+
+/// Refuses an output location that cannot be replaced safely, before anything is simulated:
+/// only a directory kizuna wrote (or an empty one) is replaced unless `force` is given.
+fn check_output_target(target: &Path, force: bool) -> Result<(), CliError> {
+    if let Some(problem) = output::output_target_problem(target) {
+        return Err(CliError::Input(format!(
+            "--out {}: {problem}",
+            target.display()
+        )));
+    }
+    if target.exists() && !target.is_dir() {
+        return Err(CliError::Input(format!(
+            "--out {}: exists and is not a directory",
+            target.display()
+        )));
+    }
+    if target.is_dir() && !force && !output::is_kizuna_output(target) {
+        return Err(CliError::Input(format!(
+            "{}: exists and holds files kizuna did not write (no kizuna manifest.json); refusing to replace it. Choose another --out, or pass --force to replace it (its files are deleted)",
+            target.display()
+        )));
+    }
+    Ok(())
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -394,23 +459,19 @@ fn cmd_run(
     threads: Option<usize>,
     sets: &[String],
     no_plots: bool,
+    force: bool,
     quiet: bool,
 ) -> Result<(), CliError> {
     let started = Instant::now();
     let loaded = load_scenario(spec, sets, seed, replications)?;
-    if threads == Some(0) {
-        return Err(CliError::Input("--threads must be at least 1".into()));
-    }
-    let threads = threads.unwrap_or_else(runner::default_threads);
+    let threads = check_threads(threads)?;
     let cfg = &loaded.config;
     let reps = loaded.replications();
     let target = out.unwrap_or_else(|| PathBuf::from("output").join(&cfg.name));
-    if target.exists() && !target.is_dir() {
-        return Err(CliError::Input(format!(
-            "--out {}: exists and is not a directory",
-            target.display()
-        )));
-    }
+    check_output_target(&target, force)?;
+    // Staged before simulating, so an unwritable location is found at once.
+    let staged = StagedDir::new(&target)
+        .map_err(|e| CliError::Failure(format!("cannot create {}: {e}", target.display())))?;
     let progress = Progress::new(
         reps as u64,
         &format!("running {} ({} replications)", cfg.name, reps),
@@ -423,8 +484,6 @@ fn cmd_run(
     progress.finish();
     let simulated = started.elapsed();
 
-    let staged = StagedDir::new(&target)
-        .map_err(|e| CliError::Failure(format!("cannot create {}: {e}", target.display())))?;
     let io = |e: std::io::Error| {
         CliError::Failure(format!(
             "cannot write into {}: {e}",
@@ -541,9 +600,34 @@ fn manifest(
     serde_json::to_string_pretty(&m).unwrap_or_default()
 }
 
+/// A sweep file rather than a scenario: it has `base`, `design` or `metrics` at the top level,
+/// keys no scenario has.
+fn looks_like_sweep(spec: &str) -> bool {
+    let path = Path::new(spec);
+    if !path.is_file() {
+        return false;
+    }
+    let Ok(text) = std::fs::read_to_string(path) else {
+        return false;
+    };
+    match text.parse::<toml::Table>() {
+        Ok(t) => ["base", "design", "metrics"]
+            .iter()
+            .any(|k| t.contains_key(*k)),
+        Err(_) => false,
+    }
+}
+
 fn cmd_check(scenarios: &[String], sets: &[String]) -> Result<(), CliError> {
     let mut failures = Vec::new();
     for spec in scenarios {
+        if looks_like_sweep(spec) {
+            match prepare_sweep(Path::new(spec), sets, None) {
+                Ok(p) => print_sweep_summary(spec, &p),
+                Err(CliError::Input(m) | CliError::Failure(m)) => failures.push(m),
+            }
+            continue;
+        }
         match scenario::load(Some(spec), sets) {
             Ok(s) => {
                 let c = &s.config;
@@ -703,22 +787,112 @@ const SWEEP_KEYS: [&str; 9] = [
     "max_runs",
 ];
 
-#[allow(clippy::too_many_arguments)]
-fn cmd_sweep(
-    path: &Path,
-    out: Option<PathBuf>,
-    threads: Option<usize>,
-    replications: Option<u32>,
-    sets: &[String],
-    resume: bool,
-    shard: Option<&str>,
-    no_plots: bool,
-    quiet: bool,
-) -> Result<(), CliError> {
-    let started = Instant::now();
-    if threads == Some(0) {
-        return Err(CliError::Input("--threads must be at least 1".into()));
+/// A sweep checked end to end: the file, its overrides, the base scenario, every parameter
+/// value and every metric, before anything is run or written.
+struct PreparedSweep {
+    spec: sweep::SweepSpec,
+    base_doc: scenario::document::ResolvedDocument,
+}
+
+fn print_sweep_summary(label: &str, p: &PreparedSweep) {
+    let spec = &p.spec;
+    out!("{label}: ok (sweep)");
+    out!("  name         {}", spec.name);
+    out!("  base         {}", spec.base);
+    out!(
+        "  design       {} over {} parameters: {} points",
+        spec.design.kind().as_str(),
+        spec.parameters.len(),
+        spec.point_count()
+    );
+    out!(
+        "  runs         {} ({} replications per point; max_runs {})",
+        spec.run_count(),
+        spec.replications,
+        spec.max_runs
+    );
+    out!(
+        "  metrics      {}",
+        spec.metrics
+            .iter()
+            .map(|m| m.name.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+}
+
+/// Metrics must name columns, shocks and quarters of the base scenario: checked up front so a
+/// bad metric fails with exit 2 before a journal is written, not at run 0.
+fn check_sweep_metrics(spec: &sweep::SweepSpec, cfg: &Config, file: &Path) -> Result<(), CliError> {
+    let columns = crate::model::record::columns(cfg);
+    let mut problems = Vec::new();
+    let column = |problems: &mut Vec<String>, i: usize, indicator: &str| {
+        if !columns.iter().any(|c| c == indicator) {
+            let names: Vec<&str> = crate::indicators::CATALOGUE
+                .iter()
+                .map(|s| s.name)
+                .collect();
+            problems.push(format!(
+                "{}: metrics[{i}].indicator: `{indicator}` is not a column of the base scenario; allowed: <indicator>.<pair or country code> with indicator one of {} (e.g. {})",
+                file.display(),
+                names.join(", "),
+                columns.first().map(String::as_str).unwrap_or("")
+            ));
+        }
+    };
+    for (i, m) in spec.metrics.iter().enumerate() {
+        match &m.kind {
+            sweep::MetricKind::At { indicator, at } => {
+                column(&mut problems, i, indicator);
+                match crate::model::time::Quarter::parse(at) {
+                    Some(q) if q >= cfg.start && q <= cfg.end => {}
+                    _ => problems.push(format!(
+                        "{}: metrics[{i}].at: `{at}` is not a quarter of the base scenario's horizon; allowed: {} to {}",
+                        file.display(),
+                        cfg.start,
+                        cfg.end
+                    )),
+                }
+            }
+            sweep::MetricKind::Stat { indicator, .. } => column(&mut problems, i, indicator),
+            sweep::MetricKind::Resilience {
+                shock, indicator, ..
+            } => {
+                let measured: Vec<&str> = cfg
+                    .shocks
+                    .iter()
+                    .filter(|s| s.measure_resilience && cfg.step_of(s.start).is_some())
+                    .map(|s| s.id.as_str())
+                    .collect();
+                if !measured.contains(&shock.as_str()) {
+                    problems.push(format!(
+                        "{}: metrics[{i}].resilience.shock: no shock `{shock}` with measured resilience in the base scenario; allowed: {}",
+                        file.display(),
+                        if measured.is_empty() { "none (the base has no such shock)".into() } else { measured.join(", ") }
+                    ));
+                }
+                if !cfg.resilience_columns.iter().any(|c| c == indicator) {
+                    problems.push(format!(
+                        "{}: metrics[{i}].resilience.indicator: resilience of `{indicator}` is not measured; allowed: {}",
+                        file.display(),
+                        cfg.resilience_columns.join(", ")
+                    ));
+                }
+            }
+        }
     }
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(CliError::Input(problems.join("\n")))
+    }
+}
+
+fn prepare_sweep(
+    path: &Path,
+    sets: &[String],
+    replications: Option<u32>,
+) -> Result<PreparedSweep, CliError> {
     let mut sweep_sets = Vec::new();
     let mut scenario_sets = Vec::new();
     for set in sets {
@@ -734,6 +908,12 @@ fn cmd_sweep(
     }
     let mut spec =
         sweep::load_sweep_with(path, &sweep_sets).map_err(|e| CliError::Input(e.to_string()))?;
+    if spec.base.trim().is_empty() {
+        return Err(CliError::Input(format!(
+            "{}: base: the base scenario is empty",
+            path.display()
+        )));
+    }
     let base_spec = if spec.base_path.exists() {
         spec.base_path.display().to_string()
     } else {
@@ -758,8 +938,35 @@ fn cmd_sweep(
         }
     };
     spec.check_against_base(&lookup)
-        .map_err(|e| CliError::Input(e.to_string()))?;
+        .map_err(|e| CliError::Input(e.located_in(path).to_string()))?;
     check_sweep_values(&spec, &base_doc, path)?;
+    check_sweep_metrics(&spec, &base.config, path)?;
+    Ok(PreparedSweep { spec, base_doc })
+}
+
+#[allow(clippy::too_many_arguments)]
+fn cmd_sweep(
+    path: &Path,
+    out: Option<PathBuf>,
+    threads: Option<usize>,
+    replications: Option<u32>,
+    sets: &[String],
+    resume: bool,
+    shard: Option<&str>,
+    no_plots: bool,
+    dry_run: bool,
+    quiet: bool,
+) -> Result<(), CliError> {
+    let started = Instant::now();
+    let threads = check_threads(threads)?;
+    let PreparedSweep { spec, base_doc } = prepare_sweep(path, sets, replications)?;
+    if dry_run {
+        print_sweep_summary(
+            &path.display().to_string(),
+            &PreparedSweep { spec, base_doc },
+        );
+        return Ok(());
+    }
     let shard = match shard {
         Some(text) => Some(sweep::parse_shard(text).map_err(CliError::Input)?),
         None => sweep::shard_from_env().map_err(CliError::Input)?,
@@ -783,7 +990,7 @@ fn cmd_sweep(
     };
     let out_dir = out.unwrap_or_else(|| PathBuf::from("output").join(&spec.name));
     let options = sweep::RunOptions {
-        threads: threads.unwrap_or_else(runner::default_threads),
+        threads,
         shard,
         resume,
         progress: if quiet {
@@ -795,7 +1002,8 @@ fn cmd_sweep(
     let outcome = sweep::run_sweep(&spec, &base_doc.sha256_hex(), &run, &out_dir, &options)
         .map_err(sweep_error)?;
     let mut plots = 0;
-    if !no_plots && !outcome.files.is_empty() {
+    // A shard has no manifest.json to plot from: `kizuna merge` plots the whole sweep.
+    if !no_plots && shard.is_none() && !outcome.files.is_empty() {
         plots = plot::plot_sweep_dir(&out_dir, &PlotOptions::default())
             .map_err(|e| CliError::Failure(format!("plotting failed: {e}")))?
             .len();

@@ -261,16 +261,84 @@ pub fn read_timeseries(path: &Path) -> Result<Vec<BTreeMap<String, Vec<(i32, u8,
     Ok(out)
 }
 
-/// A directory being written: files go into `<target>.partial-<pid>` and appear under the target
-/// name only when [`StagedDir::commit`] succeeds. Dropped without commit, it removes itself.
+/// True if `dir` is empty or holds a `manifest.json` written by kizuna (run or sweep): only such
+/// a directory is replaced without `--force`.
+pub fn is_kizuna_output(dir: &Path) -> bool {
+    let Ok(mut entries) = std::fs::read_dir(dir) else {
+        return false;
+    };
+    if entries.next().is_none() {
+        return true;
+    }
+    std::fs::read_to_string(dir.join("manifest.json"))
+        .is_ok_and(|m| m.contains("\"kizuna_version\""))
+}
+
+/// Why `target` cannot be an output directory at all (`.`, `..`, `/`: no name to stage beside).
+pub fn output_target_problem(target: &Path) -> Option<&'static str> {
+    match target.components().next_back() {
+        Some(std::path::Component::Normal(_)) => None,
+        _ => Some(
+            "is not a directory name kizuna can write into and replace (use a new subdirectory such as output/run1)",
+        ),
+    }
+}
+
+/// Whether process `pid` is alive (Linux: `/proc/<pid>`); elsewhere every pid counts as alive,
+/// so nothing of another process is removed.
+fn pid_alive(pid: u32) -> bool {
+    if cfg!(target_os = "linux") && Path::new("/proc/self").exists() {
+        Path::new(&format!("/proc/{pid}")).exists()
+    } else {
+        true
+    }
+}
+
+/// Removes `.<name>.partial-<pid>` and `.<name>.old-<pid>-<n>` siblings left by processes that
+/// died (killed, interrupted during the swap).
+fn remove_stale_siblings(parent: &Path, name: &str) {
+    let Ok(entries) = std::fs::read_dir(parent) else {
+        return;
+    };
+    let partial = format!(".{name}.partial-");
+    let old = format!(".{name}.old-");
+    for e in entries.flatten() {
+        let file = e.file_name().to_string_lossy().into_owned();
+        let pid = file
+            .strip_prefix(&partial)
+            .or_else(|| file.strip_prefix(&old).and_then(|r| r.split('-').next()))
+            .and_then(|p| p.parse::<u32>().ok());
+        if let Some(pid) = pid
+            && pid != std::process::id()
+            && !pid_alive(pid)
+        {
+            let _ = std::fs::remove_dir_all(e.path());
+        }
+    }
+}
+
+static OLD_COUNTER: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
+/// A directory being written: files go into `.<name>.partial-<pid>` beside the target and appear
+/// under the target name only when [`StagedDir::commit`] succeeds. Dropped without commit, it
+/// removes itself; stale staging directories of dead processes are removed when a new one is
+/// made.
 pub struct StagedDir {
     pub target: PathBuf,
     pub staging: PathBuf,
+    name: String,
+    parent: PathBuf,
     committed: bool,
 }
 
 impl StagedDir {
     pub fn new(target: &Path) -> std::io::Result<StagedDir> {
+        if let Some(problem) = output_target_problem(target) {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::InvalidInput,
+                problem,
+            ));
+        }
         let name = target
             .file_name()
             .map(|n| n.to_string_lossy().to_string())
@@ -278,8 +346,10 @@ impl StagedDir {
         let parent = target
             .parent()
             .filter(|p| !p.as_os_str().is_empty())
-            .unwrap_or(Path::new("."));
-        std::fs::create_dir_all(parent)?;
+            .unwrap_or(Path::new("."))
+            .to_path_buf();
+        std::fs::create_dir_all(&parent)?;
+        remove_stale_siblings(&parent, &name);
         let staging = parent.join(format!(".{name}.partial-{}", std::process::id()));
         if staging.exists() {
             std::fs::remove_dir_all(&staging)?;
@@ -288,6 +358,8 @@ impl StagedDir {
         Ok(StagedDir {
             target: target.to_path_buf(),
             staging,
+            name,
+            parent,
             committed: false,
         })
     }
@@ -297,24 +369,65 @@ impl StagedDir {
     }
 
     /// Replaces the target with the staged directory. A target that exists but is not a
-    /// directory is refused (and left alone).
+    /// directory is refused (and left alone). Concurrent commits into one target each move the
+    /// current target aside under a name of their own and retry, so the last one wins and none
+    /// fails.
     pub fn commit(mut self) -> std::io::Result<PathBuf> {
-        if self.target.exists() && !self.target.is_dir() {
-            return Err(std::io::Error::new(
-                std::io::ErrorKind::AlreadyExists,
-                "exists and is not a directory",
-            ));
+        let mut moved_aside = Vec::new();
+        let mut result = Err(std::io::Error::other("too many concurrent replacements"));
+        for _ in 0..100 {
+            match std::fs::symlink_metadata(&self.target) {
+                Ok(m) if !m.is_dir() => {
+                    result = Err(std::io::Error::new(
+                        std::io::ErrorKind::AlreadyExists,
+                        "exists and is not a directory",
+                    ));
+                    break;
+                }
+                Ok(_) => {
+                    let old = self.parent.join(format!(
+                        ".{}.old-{}-{}",
+                        self.name,
+                        std::process::id(),
+                        OLD_COUNTER.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+                    ));
+                    match std::fs::rename(&self.target, &old) {
+                        Ok(()) => moved_aside.push(old),
+                        // Another process moved it first.
+                        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                        Err(e) => {
+                            result = Err(e);
+                            break;
+                        }
+                    }
+                }
+                Err(_) => {}
+            }
+            match std::fs::rename(&self.staging, &self.target) {
+                Ok(()) => {
+                    result = Ok(self.target.clone());
+                    break;
+                }
+                // Another process put its result there in between: move that aside too.
+                Err(_) if self.target.exists() => continue,
+                Err(e) => {
+                    result = Err(e);
+                    break;
+                }
+            }
         }
-        if self.target.exists() {
-            let old = self.staging.with_extension("old");
-            std::fs::rename(&self.target, &old)?;
-            std::fs::rename(&self.staging, &self.target)?;
-            std::fs::remove_dir_all(&old)?;
-        } else {
-            std::fs::rename(&self.staging, &self.target)?;
+        if result.is_ok() {
+            self.committed = true;
+            for old in moved_aside {
+                let _ = std::fs::remove_dir_all(old);
+            }
+        } else if let Some(first) = moved_aside.first()
+            && !self.target.exists()
+        {
+            // Put back what was there.
+            let _ = std::fs::rename(first, &self.target);
         }
-        self.committed = true;
-        Ok(self.target.clone())
+        result
     }
 }
 

@@ -447,3 +447,289 @@ fn help_and_version_exit_0() {
     v.expect_code(0);
     assert!(v.stdout.starts_with("kizuna "), "{}", v.stdout);
 }
+
+// ------------------------------------------------------------------ outputs: no data loss
+
+/// `run` of the shortened default scenario (1 replication, no plots) in `cwd` with `extra`.
+fn short_run(cwd: &std::path::Path, extra: &[&str]) -> Run {
+    let mut args = vec!["-q", "run", "--replications", "1", "--no-plots"];
+    args.extend(SHORT);
+    args.extend(extra);
+    kizuna_in(Some(cwd), &args)
+}
+
+#[test]
+fn scenario_name_must_be_a_plain_file_name_and_nothing_is_deleted() {
+    let tmp = tempfile::tempdir().unwrap();
+    let victim = tmp.path().join("victim");
+    std::fs::create_dir(&victim).unwrap();
+    std::fs::write(victim.join("keep.txt"), "mine").unwrap();
+    let output = tmp.path().join("output");
+    std::fs::create_dir(&output).unwrap();
+    std::fs::write(output.join("other.txt"), "mine").unwrap();
+    for name in [
+        victim.display().to_string(),
+        "../x".into(),
+        "".into(),
+        ".".into(),
+    ] {
+        let file = tmp.path().join("named.toml");
+        std::fs::write(
+            &file,
+            format!(
+                "extends = \"vietnam_japan.toml\"\nname = {}\n",
+                toml::Value::from(name.clone())
+            ),
+        )
+        .unwrap();
+        let run = short_run(tmp.path(), &[file.to_str().unwrap()]);
+        run.expect_code(2)
+            .expect_no_panic()
+            .expect_stderr(&format!("{}:2:1: name: ", file.display()))
+            .expect_stderr("allowed: a plain file name");
+    }
+    short_run(tmp.path(), &["--set", "name="])
+        .expect_code(2)
+        .expect_stderr("<command line: --set name=>: name: empty name");
+    assert!(victim.join("keep.txt").exists());
+    assert_eq!(entries(&output), ["other.txt"]);
+    assert_eq!(entries(tmp.path()), ["named.toml", "output", "victim"]);
+}
+
+#[test]
+fn run_refuses_a_directory_kizuna_did_not_write_unless_forced() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    std::fs::create_dir(&out).unwrap();
+    std::fs::write(out.join("thesis.tex"), "mine").unwrap();
+    short_run(tmp.path(), &["--out", "out"])
+        .expect_code(2)
+        .expect_no_panic()
+        .expect_stderr("out: exists and holds files kizuna did not write")
+        .expect_stderr("--force");
+    assert_eq!(entries(&out), ["thesis.tex"]);
+    assert_eq!(entries(tmp.path()), ["out"]);
+    // An empty directory, or one kizuna wrote, is replaced without asking.
+    std::fs::remove_file(out.join("thesis.tex")).unwrap();
+    short_run(tmp.path(), &["--out", "out"]).expect_code(0);
+    short_run(tmp.path(), &["--out", "out"]).expect_code(0);
+    assert!(out.join("manifest.json").exists());
+    std::fs::write(out.join("note.txt"), "added by hand to a kizuna output").unwrap();
+    short_run(tmp.path(), &["--out", "out"]).expect_code(0);
+    assert!(!out.join("note.txt").exists());
+    // --force replaces a foreign directory.
+    let foreign = tmp.path().join("foreign");
+    std::fs::create_dir(&foreign).unwrap();
+    std::fs::write(foreign.join("a.txt"), "x").unwrap();
+    short_run(tmp.path(), &["--out", "foreign", "--force"]).expect_code(0);
+    assert!(foreign.join("manifest.json").exists() && !foreign.join("a.txt").exists());
+    assert_eq!(entries(tmp.path()), ["foreign", "out"]);
+}
+
+#[test]
+fn concurrent_runs_into_one_out_all_succeed_and_leftovers_do_not_block() {
+    let tmp = tempfile::tempdir().unwrap();
+    // Left by an interrupted swap of an older kizuna and by a dead process of this one.
+    std::fs::create_dir(tmp.path().join(".out.old")).unwrap();
+    std::fs::create_dir(tmp.path().join(".out.old-999999999-0")).unwrap();
+    std::fs::create_dir(tmp.path().join(".out.partial-999999998")).unwrap();
+    std::fs::write(
+        tmp.path().join(".out.partial-999999998/timeseries.csv"),
+        "x",
+    )
+    .unwrap();
+    let mut args = vec![
+        "-q".to_string(),
+        "run".into(),
+        "--replications".into(),
+        "1".into(),
+        "--no-plots".into(),
+        "--threads".into(),
+        "1".into(),
+        "--out".into(),
+        "out".into(),
+    ];
+    args.extend(SHORT.iter().map(|s| s.to_string()));
+    let children: Vec<_> = (0..6)
+        .map(|_| {
+            std::process::Command::new(KIZUNA)
+                .args(&args)
+                .current_dir(tmp.path())
+                .stdin(std::process::Stdio::null())
+                .stdout(std::process::Stdio::null())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    for c in children {
+        let o = c.wait_with_output().unwrap();
+        assert!(
+            o.status.success(),
+            "a concurrent run failed: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+    }
+    assert!(tmp.path().join("out/manifest.json").exists());
+    // The stale staging directories of dead processes are gone; the old-style .out.old (no
+    // pid, not ours to judge) is left alone but no longer blocks anything.
+    assert_eq!(entries(tmp.path()), [".out.old", "out"]);
+}
+
+#[test]
+fn killed_run_leaves_a_partial_dir_that_the_next_run_removes() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut child = std::process::Command::new(KIZUNA)
+        .args([
+            "-q",
+            "run",
+            "--replications",
+            "400",
+            "--threads",
+            "1",
+            "--no-plots",
+            "--out",
+            "out",
+        ])
+        .current_dir(tmp.path())
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let partial = tmp.path().join(format!(".out.partial-{}", child.id()));
+    let t0 = std::time::Instant::now();
+    while !partial.exists() && t0.elapsed().as_secs() < 60 {
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    assert!(
+        partial.exists(),
+        "the run never staged {}",
+        partial.display()
+    );
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert!(partial.exists());
+    short_run(tmp.path(), &["--out", "out"]).expect_code(0);
+    assert_eq!(entries(tmp.path()), ["out"]);
+}
+
+#[test]
+fn impossible_output_locations_are_refused_before_simulating() {
+    let tmp = tempfile::tempdir().unwrap();
+    for out in [".", "..", "/", "sub/.."] {
+        // 500 replications of the full scenario would take minutes: the refusal is immediate.
+        let t0 = std::time::Instant::now();
+        kizuna_in(
+            Some(tmp.path()),
+            ["-q", "run", "--replications", "500", "--out", out],
+        )
+        .expect_code(2)
+        .expect_no_panic()
+        .expect_stderr(&format!("--out {out}: is not a directory name"));
+        assert!(
+            t0.elapsed().as_secs() < 20,
+            "--out {out} took {:?}",
+            t0.elapsed()
+        );
+    }
+    // A place that cannot be created (a file in the way; a read-only mount fails the same way,
+    // but not as root): not bad input, exit 1, but found at once, not after simulating.
+    std::fs::write(tmp.path().join("file"), "x").unwrap();
+    let t0 = std::time::Instant::now();
+    kizuna_in(
+        Some(tmp.path()),
+        [
+            "-q",
+            "run",
+            "--replications",
+            "500",
+            "--out",
+            "file/sub/res",
+        ],
+    )
+    .expect_code(1)
+    .expect_no_panic()
+    .expect_stderr("cannot create file/sub/res");
+    assert!(t0.elapsed().as_secs() < 20, "took {:?}", t0.elapsed());
+    assert_eq!(entries(tmp.path()), ["file"]);
+}
+
+// ------------------------------------------------------------------ bad option values
+
+#[test]
+fn too_many_threads_are_refused_naming_the_bound() {
+    let tmp = tempfile::tempdir().unwrap();
+    kizuna_in(
+        Some(tmp.path()),
+        ["run", "--threads", "10000", "--out", "out"],
+    )
+    .expect_code(2)
+    .expect_no_panic()
+    .expect_stderr("--threads 10000 is out of range; allowed: 1 to ");
+    assert!(entries(tmp.path()).is_empty());
+}
+
+#[test]
+fn seed_above_the_toml_integer_range_names_seed_and_the_range() {
+    kizuna(["check", "vietnam_japan"]).expect_code(0);
+    kizuna([
+        "run",
+        "--seed",
+        "18446744073709551615",
+        "--out",
+        "/nonexistent/never",
+    ])
+    .expect_code(2)
+    .expect_no_panic()
+    .expect_stderr(
+        "--seed 18446744073709551615 is out of range; allowed: 0 to 9223372036854775807",
+    );
+}
+
+#[test]
+fn non_utf8_local_file_is_reported_not_replaced_by_the_builtin() {
+    let tmp = tempfile::tempdir().unwrap();
+    let bad = tmp.path().join("vietnam_japan.toml");
+    std::fs::write(&bad, b"name = \"x\"\n\xff\xfe = 1\n").unwrap();
+    std::fs::write(
+        tmp.path().join("variant.toml"),
+        "extends = \"vietnam_japan.toml\"\nname = \"variant\"\n",
+    )
+    .unwrap();
+    kizuna_in(Some(tmp.path()), ["check", "vietnam_japan.toml"])
+        .expect_code(2)
+        .expect_no_panic()
+        .expect_stderr(
+            "vietnam_japan.toml:2:1: the file is not UTF-8 text: invalid byte at offset 11",
+        );
+    kizuna_in(Some(tmp.path()), ["check", "variant.toml"])
+        .expect_code(2)
+        .expect_no_panic()
+        .expect_stderr(
+            "vietnam_japan.toml:2:1: the file is not UTF-8 text: invalid byte at offset 11",
+        );
+}
+
+#[test]
+fn non_utf8_extended_file_is_not_reported_as_missing() {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(tmp.path().join("latin1.toml"), b"name = \"caf\xe9\"\n").unwrap();
+    std::fs::write(tmp.path().join("child.toml"), "extends = \"latin1.toml\"\n").unwrap();
+    let r = kizuna_in(Some(tmp.path()), ["check", "child.toml"]);
+    r.expect_code(2)
+        .expect_no_panic()
+        .expect_stderr("latin1.toml:1:12: the file is not UTF-8 text: invalid byte at offset 11");
+    assert!(!r.stderr.contains("not found"), "{}", r.stderr);
+}
+
+#[test]
+fn utf8_bom_and_dashed_quarters_are_accepted() {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(
+        tmp.path().join("bom.toml"),
+        "\u{feff}extends = \"vietnam_japan.toml\"\nname = \"bom\"\n[horizon]\nend = \"2040-Q4\"\n",
+    )
+    .unwrap();
+    kizuna_in(Some(tmp.path()), ["check", "bom.toml"]).expect_code(0);
+}

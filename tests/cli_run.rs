@@ -511,6 +511,12 @@ fn old_result(parent: &Path) -> PathBuf {
     fs::write(out.join("old.txt"), "from an earlier run\n").unwrap();
     fs::write(out.join("timeseries.csv"), "old\n").unwrap();
     fs::write(out.join("plots/old.png"), "not a png").unwrap();
+    // Written by kizuna, so a new run may replace it.
+    fs::write(
+        out.join("manifest.json"),
+        "{\"kizuna_version\": \"0.1.0\"}\n",
+    )
+    .unwrap();
     out
 }
 

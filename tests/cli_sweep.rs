@@ -464,3 +464,204 @@ fn out_of_range_sweep_value_is_an_input_error_before_any_run() {
         "a journal was created for an invalid sweep"
     );
 }
+
+#[test]
+fn shard_without_no_plots_succeeds_and_merge_plots() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = write(
+        tmp.path(),
+        "tiny.toml",
+        &sweep_text("tiny", 7, 1, &[1.0, 2.0], &[0.0]),
+    );
+    let mut dirs = Vec::new();
+    for k in 1..=2 {
+        let out = tmp.path().join(format!("shard-{k}"));
+        // As scripts/slurm/sweep.sbatch runs it: no --no-plots.
+        let mut args = vec![
+            "sweep".to_string(),
+            file.display().to_string(),
+            "--out".into(),
+            out.display().to_string(),
+            "--shard".into(),
+            format!("{k}/2"),
+            "--resume".into(),
+        ];
+        args.extend(SHORT.iter().map(|s| s.to_string()));
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        run(&args).expect_code(0).expect_no_panic();
+        dirs.push(out.display().to_string());
+    }
+    let merged = tmp.path().join("merged");
+    let mut args = vec!["merge"];
+    args.extend(dirs.iter().map(String::as_str));
+    args.extend(["--out", merged.to_str().unwrap()]);
+    run(&args).expect_code(0);
+    assert!(
+        fs::read_dir(merged.join("plots")).unwrap().count() > 0,
+        "the merge drew no plots"
+    );
+}
+
+#[test]
+fn slurm_scripts_run_as_documented_without_no_plots() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/slurm");
+    for f in ["ci-slurm-test.sh", "sweep.sbatch", "submit.sh"] {
+        let text = fs::read_to_string(root.join(f)).unwrap();
+        let code: Vec<&str> = text
+            .lines()
+            .filter(|l| !l.trim_start().starts_with('#'))
+            .filter(|l| l.contains("--no-plots"))
+            .collect();
+        assert!(
+            code.is_empty(),
+            "{f} passes --no-plots, so CI does not test what users run: {code:?}"
+        );
+    }
+}
+
+#[test]
+fn bad_metrics_are_input_errors_before_any_run() {
+    let tmp = tempfile::tempdir().unwrap();
+    let good = sweep_text("metrics", 7, 1, &[1.0, 2.0], &[0.0]);
+    for (name, text, expected) in [
+        (
+            "indicator",
+            good.replace("pair_trust.VNM-JPN", "pair_trust.XXX"),
+            "metrics[1].indicator: `pair_trust.XXX` is not a column of the base scenario",
+        ),
+        (
+            "at",
+            good.replace("stat = \"final\"", "at = \"2050Q1\""),
+            "metrics[0].at: `2050Q1` is not a quarter of the base scenario's horizon; allowed: 1992Q1 to 2000Q4",
+        ),
+        (
+            "shock",
+            good + "\n[[metrics]]\nname = \"r\"\nresilience = { shock = \"nope\", indicator = \"fdi_stock_usd.VNM-JPN\", metric = \"depth\" }\n",
+            "metrics[2].resilience.shock: no shock `nope`",
+        ),
+    ] {
+        let file = write(tmp.path(), &format!("{name}.toml"), &text);
+        let out = tmp.path().join(format!("out-{name}"));
+        sweep(&file, &out, &[])
+            .expect_code(2)
+            .expect_no_panic()
+            .expect_stderr(&format!("{}: {expected}", file.display()));
+        assert!(!out.exists(), "{} was created", out.display());
+    }
+}
+
+#[test]
+fn sweep_key_errors_name_the_file_and_line_and_set_values_name_the_set() {
+    let tmp = tempfile::tempdir().unwrap();
+    let good = sweep_text("keys", 7, 1, &[1.0, 2.0], &[0.0]);
+    let file = write(
+        tmp.path(),
+        "keys.toml",
+        &good.replace(
+            "parameters.trust.negativity_weight",
+            "parameters.trust.no_such_weight",
+        ),
+    );
+    let out = tmp.path().join("out");
+    // `key` of the first parameter is on line 8.
+    sweep(&file, &out, &[])
+        .expect_code(2)
+        .expect_stderr(&format!("{}: 1 problem in the sweep file", file.display()))
+        .expect_stderr(&format!("{}:8:1: parameters[0].key", file.display()));
+    let file = small_sweep(tmp.path());
+    sweep(&file, &out, &["--set", "design=foo"])
+        .expect_code(2)
+        .expect_stderr("--set design=foo: unknown variant `foo`");
+    sweep(&file, &out, &["--set", "samples=abc"])
+        .expect_code(2)
+        .expect_stderr("--set samples=abc: ");
+    // Not located at the file's `replications` line: the value came from the command line.
+    sweep(&file, &out, &["--set", "replications=0"])
+        .expect_code(2)
+        .expect_stderr("\n  --set replications=0: replications must be at least 1");
+    assert!(!out.exists());
+}
+
+#[test]
+fn check_validates_sweep_files_and_dry_run_prints_the_run_count() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = small_sweep(tmp.path());
+    let c = run(&["check", file.to_str().unwrap()]);
+    c.expect_code(0);
+    assert!(
+        c.stdout.contains("ok (sweep)") && c.stdout.contains("grid over 2 parameters: 6 points"),
+        "{}",
+        c.stdout
+    );
+    assert!(c.stdout.contains("runs         12"), "{}", c.stdout);
+    let bad = write(
+        tmp.path(),
+        "bad.toml",
+        &sweep_text("bad", 7, 1, &[0.5], &[0.0]),
+    );
+    run(&["check", bad.to_str().unwrap()])
+        .expect_code(2)
+        .expect_stderr("parameters[0] (parameters.trust.negativity_weight = 0.5)");
+    let out = tmp.path().join("out");
+    let d = sweep(&file, &out, &["--dry-run"]);
+    d.expect_code(0);
+    assert!(d.stdout.contains("runs         12"), "{}", d.stdout);
+    assert!(!out.exists(), "--dry-run wrote {}", out.display());
+}
+
+/// The ```toml blocks of docs/SWEEPS.md that are sweep files (they have `base =`).
+fn doc_sweep_blocks() -> Vec<String> {
+    let doc =
+        fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/SWEEPS.md")).unwrap();
+    let mut blocks = Vec::new();
+    let mut current: Option<String> = None;
+    for line in doc.lines() {
+        match &mut current {
+            None if line.trim() == "```toml" => current = Some(String::new()),
+            Some(b) if line.trim() == "```" => {
+                if b.contains("\nbase = ") || b.starts_with("base = ") {
+                    blocks.push(b.clone());
+                }
+                current = None;
+            }
+            Some(b) => {
+                b.push_str(line);
+                b.push('\n');
+            }
+            None => {}
+        }
+    }
+    blocks
+}
+
+#[test]
+fn sweep_examples_in_the_docs_pass_check() {
+    let blocks = doc_sweep_blocks();
+    assert!(
+        !blocks.is_empty(),
+        "no sweep example found in docs/SWEEPS.md"
+    );
+    let tmp = tempfile::tempdir().unwrap();
+    // The examples live in sweeps/ beside scenarios/, as their `base` paths say.
+    let sweeps = tmp.path().join("sweeps");
+    fs::create_dir(&sweeps).unwrap();
+    let scenarios = tmp.path().join("scenarios");
+    fs::create_dir(&scenarios).unwrap();
+    for e in fs::read_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios")).unwrap() {
+        let p = e.unwrap().path();
+        if p.extension().is_some_and(|x| x == "toml") {
+            fs::copy(&p, scenarios.join(p.file_name().unwrap())).unwrap();
+        }
+    }
+    for (i, block) in blocks.iter().enumerate() {
+        let file = write(&sweeps, &format!("example_{i}.toml"), block);
+        let c = run(&["check", file.to_str().unwrap()]);
+        assert_eq!(
+            c.code,
+            Some(0),
+            "example {i} of docs/SWEEPS.md fails `kizuna check`:\n{block}\n--- stderr\n{}",
+            c.stderr
+        );
+        assert!(c.stdout.contains("ok (sweep)"), "{}", c.stdout);
+    }
+}

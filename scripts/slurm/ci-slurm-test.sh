@@ -10,9 +10,10 @@
 # `kizuna sweep SWEEP --shard K/N --out OUT/shard-K --resume ARGS`), then `kizuna merge
 # OUT/shard-1 … OUT/shard-N --out OUT/merged` in a dependent job (afterok), runs the same sweep
 # locally (`kizuna sweep SWEEP --out local ARGS`) and compares runs.csv, points.csv,
-# manifest.json (and morris.csv) byte for byte. ARGS defaults, for the default sweep only, to
-# `--no-plots` plus --set's that shorten each run of the base to 1992–2000 without shocks or
-# events (~0.05 s a run); for another sweep it defaults to `--no-plots`. Stops the daemons it
+# manifest.json (and morris.csv) byte for byte. The scripts run as documented: shards draw no
+# plots and the merge job plots (no --no-plots anywhere). ARGS defaults, for the default sweep
+# only, to --set's that shorten each run of the base to 1992–2000 without shocks or events
+# (~0.05 s a run); for another sweep it defaults to none. Stops the daemons it
 # started, by pid, on exit. With --selftest it only runs a trivial `sbatch --wrap` array job and
 # a dependent job (no kizuna needed).
 #
@@ -29,10 +30,10 @@ if [ "$SELFTEST" = 0 ]; then
   [ -x "$KIZUNA" ] || { echo "FAIL: $KIZUNA is not executable" >&2; exit 1; }
   if [ $# -ge 2 ]; then
     SWEEP=$(realpath "$2")
-    SWEEP_ARGS=(--no-plots)
+    SWEEP_ARGS=()
   else
     SWEEP=$HERE/ci-sweep.toml
-    SWEEP_ARGS=(--no-plots --set horizon.end=2000Q4 --set 'shocks=[]' --set 'events=[]')
+    SWEEP_ARGS=(--set horizon.end=2000Q4 --set 'shocks=[]' --set 'events=[]')
   fi
   SHARDS=${3:-3}
   if [ $# -ge 4 ]; then SWEEP_ARGS=("${@:4}"); fi
@@ -157,11 +158,11 @@ OUT="$WORK/slurm"
 mkdir -p "$OUT"
 export KIZUNA
 JOBID=$(sbatch --parsable --array="1-$SHARDS" --output="$OUT/slurm-%A_%a.out" \
-  "$HERE/sweep.sbatch" "$SWEEP" "$OUT" "${SWEEP_ARGS[@]}")
+  "$HERE/sweep.sbatch" "$SWEEP" "$OUT" ${SWEEP_ARGS[@]+"${SWEEP_ARGS[@]}"})
 JOBID=${JOBID%%;*}
 echo "submitted array job $JOBID: $SHARDS shards of $(basename "$SWEEP")"
 SHARD_DIRS=$(for k in $(seq 1 "$SHARDS"); do printf '%q ' "$OUT/shard-$k"; done)
-MERGE_CMD="$(printf '%q' "$KIZUNA") merge $SHARD_DIRS--out $(printf '%q' "$OUT/merged") --no-plots"
+MERGE_CMD="$(printf '%q' "$KIZUNA") merge $SHARD_DIRS--out $(printf '%q' "$OUT/merged")"
 if ! timeout 300 sbatch --wait --dependency="afterok:$JOBID" --kill-on-invalid-dep=yes \
   --job-name=kizuna-merge --output="$OUT/merge.out" --wrap "$MERGE_CMD" >/dev/null; then
   echo "FAIL: array job $JOBID or its merge failed" >&2
@@ -174,8 +175,9 @@ for k in $(seq 1 "$SHARDS"); do
   echo "task $k: $(grep -h '^sweep shard' "$OUT"/slurm-"${JOBID}"_"$k".out || echo '(no summary line)')"
 done
 echo "merge job: $(cat "$OUT/merge.out")"
+ls "$OUT"/merged/plots/*.png >/dev/null 2>&1 || { echo "FAIL: the merge job drew no plots" >&2; exit 1; }
 
-"$KIZUNA" -q sweep "$SWEEP" --out "$WORK/local" --threads 2 "${SWEEP_ARGS[@]}"
+"$KIZUNA" -q sweep "$SWEEP" --out "$WORK/local" --threads 2 ${SWEEP_ARGS[@]+"${SWEEP_ARGS[@]}"}
 status=0
 for f in runs.csv points.csv manifest.json morris.csv; do
   if [ -e "$WORK/local/$f" ] || [ -e "$OUT/merged/$f" ]; then

@@ -79,6 +79,59 @@ pub struct ResolvedDocument {
     /// The files read: the root first, then the file it extends, and so on.
     pub sources: Vec<SourceFile>,
     overrides: Vec<Override>,
+    parsed: ParsedSources,
+}
+
+/// The sources parsed once for [`ResolvedDocument::locate`], with their line starts: parsing
+/// (and counting lines) per located key made reporting N unknown keys quadratic. A clone starts
+/// empty; it never affects equality.
+#[derive(Default)]
+struct ParsedSources(std::sync::OnceLock<Vec<ParsedSource>>);
+
+struct ParsedSource {
+    doc: Option<toml_edit::Document<String>>,
+    /// Byte offset of the start of every line.
+    line_starts: Vec<usize>,
+}
+
+impl ParsedSource {
+    fn new(text: &str) -> ParsedSource {
+        let mut line_starts = vec![0];
+        line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        ParsedSource {
+            doc: toml_edit::Document::parse(text.to_string()).ok(),
+            line_starts,
+        }
+    }
+
+    /// Same as [`line_col`], in O(log lines + line length).
+    fn line_col(&self, text: &str, offset: usize) -> (usize, usize) {
+        let mut offset = offset.min(text.len());
+        while offset > 0 && !text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        let line = self.line_starts.partition_point(|&s| s <= offset);
+        let start = self.line_starts[line - 1];
+        (line, text[start..offset].chars().count() + 1)
+    }
+}
+
+impl Clone for ParsedSources {
+    fn clone(&self) -> Self {
+        ParsedSources::default()
+    }
+}
+
+impl PartialEq for ParsedSources {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+
+impl std::fmt::Debug for ParsedSources {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("ParsedSources")
+    }
 }
 
 /// Label used as the "file" of a `--set` override.
@@ -105,13 +158,7 @@ pub fn resolve(
     path: &Path,
     builtin: &dyn Fn(&str) -> Option<&'static str>,
 ) -> Result<ResolvedDocument, Diagnostics> {
-    let text = std::fs::read_to_string(path).map_err(|e| {
-        Diagnostics::one(Diagnostic::new(
-            path,
-            "",
-            format!("cannot read scenario file: {e}"),
-        ))
-    })?;
+    let text = read_text(path)?;
     resolve_source(
         SourceFile {
             path: path.to_path_buf(),
@@ -161,7 +208,7 @@ pub fn resolve_source(
             );
             return Err(d.into());
         };
-        let next = find_extended(&here, &name, builtin).ok_or_else(|| {
+        let next = find_extended(&here, &name, builtin)?.ok_or_else(|| {
             let mut d = locate_extends();
             let dir = here
                 .parent()
@@ -203,30 +250,56 @@ pub fn resolve_source(
         table: merged,
         sources,
         overrides: Vec::new(),
+        parsed: ParsedSources::default(),
     })
 }
 
+/// Reads a scenario file as UTF-8; a file that is not says so, with the byte offset.
+pub fn read_text(path: &Path) -> Result<String, Diagnostics> {
+    let bytes = std::fs::read(path).map_err(|e| {
+        Diagnostics::one(Diagnostic::new(
+            path,
+            "",
+            format!("cannot read scenario file: {e}"),
+        ))
+    })?;
+    String::from_utf8(bytes).map_err(|e| {
+        let offset = e.utf8_error().valid_up_to();
+        let text = String::from_utf8_lossy(&e.as_bytes()[..offset]).into_owned();
+        Diagnostics::one(
+            Diagnostic::new(
+                path,
+                "",
+                format!("the file is not UTF-8 text: invalid byte at offset {offset}"),
+            )
+            .at_offset(&text, offset)
+            .with_allowed("UTF-8 text (a leading byte-order mark is accepted)"),
+        )
+    })
+}
+
+/// A local file wins over a built-in of the same name: one that exists but cannot be read is an
+/// error, never a silent switch to the built-in.
 fn find_extended(
     from: &Path,
     name: &str,
     builtin: &dyn Fn(&str) -> Option<&'static str>,
-) -> Option<SourceFile> {
+) -> Result<Option<SourceFile>, Diagnostics> {
     if !is_builtin_path(from) {
         let dir = from.parent().unwrap_or_else(|| Path::new(""));
         let candidate = dir.join(name);
-        if candidate.is_file()
-            && let Ok(text) = std::fs::read_to_string(&candidate)
-        {
-            return Some(SourceFile {
+        if candidate.is_file() {
+            let text = read_text(&candidate)?;
+            return Ok(Some(SourceFile {
                 path: candidate,
                 text,
-            });
+            }));
         }
     }
-    builtin(name).map(|text| SourceFile {
+    Ok(builtin(name).map(|text| SourceFile {
         path: builtin_path(name),
         text: text.to_string(),
-    })
+    }))
 }
 
 /// Byte offset of the top-level `extends` key in `text`, if it can be found.
@@ -253,7 +326,16 @@ fn parse_file(src: &SourceFile) -> Result<toml::Table, Diagnostics> {
         );
         let d = match e.span() {
             Some(span) => d.at_offset(&src.text, span.start),
-            None => d,
+            // The parser's recursion limit comes without a position: point at the most deeply
+            // nested line instead.
+            None => match deepest_line(&src.text) {
+                Some(line) => {
+                    let mut d = d.at(Some((line, 1)));
+                    d.message = "TOML nested too deeply (the parser's recursion limit)".into();
+                    d.with_allowed("keys nested at most a few dozen levels")
+                }
+                None => d,
+            },
         };
         Diagnostics::one(d)
     })?;
@@ -266,6 +348,28 @@ fn parse_file(src: &SourceFile) -> Result<toml::Table, Diagnostics> {
         .into());
     }
     Ok(table)
+}
+
+/// 1-based line with the most nesting characters (`.`, `[`, `{` outside strings and comments).
+fn deepest_line(text: &str) -> Option<usize> {
+    let mut best: Option<(usize, usize)> = None;
+    for (i, line) in text.lines().enumerate() {
+        let mut depth = 0;
+        let mut quote: Option<char> = None;
+        for c in line.chars() {
+            match (quote, c) {
+                (None, '#') => break,
+                (None, '"' | '\'') => quote = Some(c),
+                (Some(q), c) if c == q => quote = None,
+                (None, '.' | '[' | '{') => depth += 1,
+                _ => {}
+            }
+        }
+        if depth > 0 && best.is_none_or(|(d, _)| depth > d) {
+            best = Some((depth, i + 1));
+        }
+    }
+    best.map(|(_, l)| l)
 }
 
 /// The `code`/`id` of every element, if all elements are tables that have one.
@@ -379,21 +483,31 @@ fn walk_file(root: &toml_edit::Table, locs: &[Loc]) -> (usize, Option<usize>, bo
                 .get_key_value(k)
                 .map(|(key, item)| (node_of_item(item), span_start(key.span(), item.span()))),
             (Node::Aot(a), Loc::Elem { index, code }) => {
+                // The element at the same index if it has the code (so a duplicate code is
+                // located at the duplicate), else the first with the code.
                 let found = match code {
-                    Some(c) => a
-                        .iter()
-                        .find(|t| edit_code(*t).as_deref() == Some(c.as_str())),
+                    Some(c) => index
+                        .and_then(|i| a.get(i))
+                        .filter(|t| edit_code(*t).as_deref() == Some(c.as_str()))
+                        .or_else(|| {
+                            a.iter()
+                                .find(|t| edit_code(*t).as_deref() == Some(c.as_str()))
+                        }),
                     None => index.and_then(|i| a.get(i)),
                 };
                 found.map(|t| (Node::Table(t), t.span().map(|r| r.start)))
             }
             (Node::Array(a), Loc::Elem { index, code }) => {
+                let has_code = |v: &&toml_edit::Value| {
+                    v.as_inline_table().is_some_and(|t| {
+                        edit_code(t as &dyn toml_edit::TableLike).as_deref() == Some(c_str(code))
+                    })
+                };
                 let found = match code {
-                    Some(c) => a.iter().find(|v| {
-                        v.as_inline_table().is_some_and(|t| {
-                            edit_code(t as &dyn toml_edit::TableLike).as_deref() == Some(c.as_str())
-                        })
-                    }),
+                    Some(_) => index
+                        .and_then(|i| a.get(i))
+                        .filter(has_code)
+                        .or_else(|| a.iter().find(has_code)),
                     None => index.and_then(|i| a.get(i)),
                 };
                 found.map(|v| (node_of_value(v), v.span().map(|r| r.start)))
@@ -411,6 +525,10 @@ fn walk_file(root: &toml_edit::Table, locs: &[Loc]) -> (usize, Option<usize>, bo
         node = n;
     }
     (depth, offset, replaced)
+}
+
+fn c_str(code: &Option<String>) -> &str {
+    code.as_deref().unwrap_or("")
 }
 
 fn span_start(
@@ -526,8 +644,14 @@ impl ResolvedDocument {
         }
         // (depth, file index, byte offset)
         let mut best: Option<(usize, usize, usize)> = None;
-        for (i, src) in self.sources.iter().enumerate() {
-            let Ok(doc) = toml_edit::Document::parse(src.text.as_str()) else {
+        let parsed = self.parsed.0.get_or_init(|| {
+            self.sources
+                .iter()
+                .map(|s| ParsedSource::new(&s.text))
+                .collect()
+        });
+        for (i, p) in parsed.iter().enumerate() {
+            let Some(doc) = &p.doc else {
                 continue;
             };
             let (depth, offset, replaces) = walk_file(doc.as_table(), &locs);
@@ -554,7 +678,13 @@ impl ResolvedDocument {
         }
         match best {
             Some((_, i, off)) => match self.sources.get(i) {
-                Some(src) => (src.path.clone(), Some(line_col(&src.text, off))),
+                Some(src) => (
+                    src.path.clone(),
+                    Some(match parsed.get(i) {
+                        Some(p) => p.line_col(&src.text, off),
+                        None => line_col(&src.text, off),
+                    }),
+                ),
                 None => (root, None),
             },
             None => (root, None),

@@ -493,6 +493,16 @@ impl<'a> Checker<'a> {
         out: &mut Vec<Problem>,
     ) {
         let Some(x) = as_f64(value) else { return };
+        // NaN compares false with every bound, so it would pass any range check.
+        if x.is_nan() {
+            Self::problem(
+                out,
+                path,
+                format!("value {value} is not a number"),
+                Some(range_text(schema).unwrap_or_else(|| "a finite number".into())),
+            );
+            return;
+        }
         let get = |k: &str| schema.get(k).and_then(Json::as_f64);
         let below = get("minimum").is_some_and(|m| x < m)
             || get("exclusiveMinimum").is_some_and(|m| x <= m);

@@ -165,6 +165,53 @@ pub fn read_data_file(scenario: &Path, name: &str) -> Option<(PathBuf, String)> 
     })
 }
 
+/// Why `name` cannot be the default output directory `output/<name>/`, if it cannot: it must
+/// be one plain file name, so that no name reaches outside `output/` or replaces it.
+pub fn output_name_problem(name: &str) -> Option<String> {
+    if name.is_empty() {
+        return Some("empty name".into());
+    }
+    if name.starts_with('.') {
+        return Some(format!("'{name}' starts with '.'"));
+    }
+    if let Some(c) = name.chars().find(|c| {
+        matches!(c, '/' | '\\' | ':' | '<' | '>' | '"' | '|' | '?' | '*') || c.is_control()
+    }) {
+        return Some(format!(
+            "'{}' contains {c:?}, so it is not a plain file name",
+            name.escape_debug()
+        ));
+    }
+    if name.len() > 200 {
+        return Some(format!("name is {} bytes long", name.len()));
+    }
+    None
+}
+
+/// What a scenario name may be (for messages).
+pub const NAME_ALLOWED: &str = "a plain file name (it names the output directory output/<name>/): not empty, not starting with '.', without / \\ : < > \" | ? * or control characters, at most 200 bytes";
+
+/// Reports every element of `items` whose code repeats an earlier one.
+fn check_unique<T>(
+    cx: &mut Ctx,
+    list: &str,
+    field: &str,
+    what: &str,
+    items: &[T],
+    code_of: impl Fn(&T) -> &str,
+) {
+    for (i, item) in items.iter().enumerate() {
+        let code = code_of(item);
+        if items[..i].iter().any(|o| code_of(o) == code) {
+            cx.error(
+                format!("{list}[{i}].{field}"),
+                format!("duplicate {what} {field} '{code}'"),
+                Some(format!("unique {field}s")),
+            );
+        }
+    }
+}
+
 pub fn to_config(raw: &RawScenario, doc: &ResolvedDocument) -> Result<Config, Diagnostics> {
     let mut cx = Ctx {
         doc,
@@ -172,6 +219,34 @@ pub fn to_config(raw: &RawScenario, doc: &ResolvedDocument) -> Result<Config, Di
         start: Quarter(0),
         end: Quarter(0),
     };
+    if let Some(problem) = output_name_problem(&raw.name) {
+        cx.error("name", problem, Some(NAME_ALLOWED.into()));
+    }
+    check_unique(&mut cx, "donors", "code", "donor", &raw.donors, |d| &d.code);
+    check_unique(
+        &mut cx,
+        "institutions",
+        "code",
+        "institution",
+        &raw.institutions,
+        |d| &d.code,
+    );
+    check_unique(
+        &mut cx,
+        "firms",
+        "code",
+        "firm population",
+        &raw.firms,
+        |d| &d.code,
+    );
+    check_unique(
+        &mut cx,
+        "programmes",
+        "code",
+        "programme",
+        &raw.programmes,
+        |d| &d.code,
+    );
     let start = cx.quarter("horizon.start", &raw.horizon.start, false);
     let end = cx.quarter("horizon.end", &raw.horizon.end, false);
     let (Some(start), Some(end)) = (start, end) else {
@@ -263,6 +338,24 @@ pub fn to_config(raw: &RawScenario, doc: &ResolvedDocument) -> Result<Config, Di
                             );
                             None
                         }
+                        Ok(points) if start.year() < points[0].0 => {
+                            // Before the data the path is extrapolated backwards at the early
+                            // growth rate, which overflows far enough back.
+                            cx.error(
+                                "horizon.start",
+                                format!(
+                                    "{start} is before the GDP data of {} (from {} in {})",
+                                    c.code,
+                                    points[0].0,
+                                    path.display()
+                                ),
+                                Some(format!(
+                                    "{}Q1 or later (a horizon the GDP data cover, continued to at most 1000 years)",
+                                    points[0].0
+                                )),
+                            );
+                            None
+                        }
                         Ok(points) => {
                             Some(quarterly_path(&points, start, steps, c.gdp.growth_per_year))
                         }
@@ -283,9 +376,20 @@ pub fn to_config(raw: &RawScenario, doc: &ResolvedDocument) -> Result<Config, Di
                 None
             }
         };
-        let population = (0..steps)
+        let population: Vec<f64> = (0..steps)
             .map(|s| c.population.start * (1.0 + c.population.growth_per_year).powf(s as f64 / 4.0))
             .collect();
+        let finite = |v: &[f64]| v.iter().all(|x| x.is_finite() && *x > 0.0);
+        if gdp.as_deref().is_some_and(|g| !finite(g)) || !finite(&population) {
+            cx.error(
+                "horizon.end",
+                format!(
+                    "the GDP or population path of {} leaves the finite positive numbers within {start} to {end}",
+                    c.code
+                ),
+                Some("a shorter horizon or smaller growth rates".into()),
+            );
+        }
         let k = &c.culture;
         countries.push(CountryConfig {
             code: c.code.clone(),

@@ -44,6 +44,29 @@ impl SweepError {
             source,
         }
     }
+    /// An `Invalid` error reported against the sweep file at `path` (with lines where the file
+    /// has the key), e.g. from [`SweepSpec::check_against_base`], which only knows the name.
+    pub fn located_in(self, path: &Path) -> SweepError {
+        match self {
+            SweepError::Invalid {
+                mut diagnostics, ..
+            } => {
+                if let Ok(text) = std::fs::read_to_string(path) {
+                    for d in &mut diagnostics {
+                        if d.line.is_none() && !d.key.is_empty() {
+                            d.line = locate(&text, &d.key);
+                        }
+                    }
+                }
+                SweepError::Invalid {
+                    file: path.display().to_string(),
+                    diagnostics,
+                }
+            }
+            other => other,
+        }
+    }
+
     /// The diagnostics of an `Invalid` error (empty for other kinds).
     pub fn diagnostics(&self) -> &[Diagnostic] {
         match self {
@@ -579,15 +602,26 @@ pub fn parse_sweep(
             }])
         })?
     } else {
-        toml::Value::Table(table)
-            .try_into()
-            .map_err(|e: toml::de::Error| {
-                invalid(vec![Diagnostic {
-                    key: String::new(),
-                    line: None,
-                    message: e.message().to_string(),
-                }])
-            })?
+        // The path names the key; a key given with --set is reported as coming from there.
+        serde_path_to_error::deserialize::<_, SweepFile>(toml::Value::Table(table)).map_err(
+            |e| {
+                let key = e.path().to_string();
+                let key = if key == "." { String::new() } else { key };
+                let message = e.inner().message().to_string();
+                match sets.iter().find(|(k, _)| key == *k) {
+                    Some((k, v)) => invalid(vec![Diagnostic {
+                        key: String::new(),
+                        line: None,
+                        message: format!("--set {k}={v}: {message}"),
+                    }]),
+                    None => invalid(vec![Diagnostic {
+                        line: locate(text, &key),
+                        key,
+                        message,
+                    }]),
+                }
+            },
+        )?
     };
     let mut ds = Vec::new();
     let spec = validate(raw, &mut ds);
@@ -595,7 +629,10 @@ pub fn parse_sweep(
         Ok(spec)
     } else {
         for d in &mut ds {
-            if d.line.is_none() && !d.key.is_empty() {
+            if let Some((k, v)) = sets.iter().find(|(k, _)| d.key == *k) {
+                d.key = String::new();
+                d.message = format!("--set {k}={v}: {k} {}", d.message);
+            } else if d.line.is_none() && !d.key.is_empty() {
                 d.line = locate(text, &d.key);
             }
         }
@@ -616,8 +653,15 @@ fn validate(raw: SweepFile, ds: &mut Vec<Diagnostic>) -> SweepSpec {
     let name = raw.name.clone().unwrap_or_default();
     if raw.name.is_none() {
         req("name", ds);
-    } else if name.trim().is_empty() {
-        ds.push(diag("name", "must not be empty"));
+    } else if let Some(problem) = crate::scenario::validate::output_name_problem(&name) {
+        // The name is the default output directory output/<name>/.
+        ds.push(diag(
+            "name",
+            format!(
+                "{problem}; allowed: {}",
+                crate::scenario::validate::NAME_ALLOWED
+            ),
+        ));
     }
     let base = raw.base.clone().unwrap_or_default();
     if raw.base.is_none() {
