@@ -27,4 +27,7 @@ pub mod trust;
 pub mod world;
 
 pub use config::Config;
-pub use sim::{ReplicationResult, Series, ShockResilience, Simulation, run_replication};
+pub use sim::{
+    Counterfactuals, ReplicationResult, Series, ShockResilience, Simulation, run_replication,
+    run_replication_with,
+};

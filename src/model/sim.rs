@@ -168,21 +168,72 @@ pub struct ReplicationResult {
     pub resilience: Vec<ShockResilience>,
 }
 
+/// Which counterfactual runs (the same replication without one shock) a replication does.
+/// Counterfactuals are about half the cost of a replication, so callers that read no resilience
+/// (or only that of some shocks) should not pay for the others. The shocked run and the
+/// counterfactuals that are run do not depend on the choice.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum Counterfactuals {
+    /// Every shock with `measure_resilience` (what `kizuna run` writes).
+    #[default]
+    All,
+    /// None: the result has no resilience entries.
+    None,
+    /// Only these shocks (indices into `cfg.shocks`), and only if they have
+    /// `measure_resilience` and start inside the horizon.
+    Only(Vec<usize>),
+}
+
+impl Counterfactuals {
+    /// The shocks of `cfg` whose id is in `ids` (unknown ids are ignored: whoever reads the
+    /// resilience of an unknown shock reports it).
+    pub fn for_shock_ids<S: AsRef<str>>(cfg: &Config, ids: &[S]) -> Counterfactuals {
+        Counterfactuals::Only(
+            cfg.shocks
+                .iter()
+                .enumerate()
+                .filter(|(_, s)| ids.iter().any(|id| id.as_ref() == s.id))
+                .map(|(i, _)| i)
+                .collect(),
+        )
+    }
+
+    pub fn includes(&self, shock_index: usize) -> bool {
+        match self {
+            Counterfactuals::All => true,
+            Counterfactuals::None => false,
+            Counterfactuals::Only(list) => list.contains(&shock_index),
+        }
+    }
+}
+
 /// Runs replication `replication` of `cfg` and, for every shock that asks for it, the same
-/// replication without that shock, over `resilience_window_q` quarters from the shock's start
-/// (paths are kept up to the end of that window). A shock changes nothing before its start and every draw is
-/// keyed by entity and step, so the counterfactual equals the shocked run until then: it is
-/// continued from a copy of the world taken just before the shock's first quarter. The
-/// counterfactuals run in parallel; results are in shock order.
+/// replication without that shock (see [`run_replication_with`]).
 pub fn run_replication(
     cfg: &Config,
     replication: u32,
+) -> Result<ReplicationResult, InvariantViolation> {
+    run_replication_with(cfg, replication, &Counterfactuals::All)
+}
+
+/// Runs replication `replication` of `cfg` and, for every shock that asks for it and that
+/// `which` includes, the same replication without that shock, over `resilience_window_q`
+/// quarters from the shock's start (the counterfactual stops at the end of that window, and the
+/// paths are kept up to there). A shock changes nothing before its start and every draw is keyed
+/// by entity and step, so the counterfactual equals the shocked run until then: it is continued
+/// from a copy of the world taken just before the shock's first quarter (the copy is moved into
+/// the counterfactual, cloned only when two shocks start in the same quarter). The
+/// counterfactuals run in parallel; results are in shock order.
+pub fn run_replication_with(
+    cfg: &Config,
+    replication: u32,
+    which: &Counterfactuals,
 ) -> Result<ReplicationResult, InvariantViolation> {
     let measured: Vec<(usize, u32)> = cfg
         .shocks
         .iter()
         .enumerate()
-        .filter(|(_, s)| s.measure_resilience)
+        .filter(|(i, s)| s.measure_resilience && which.includes(*i))
         .filter_map(|(i, s)| cfg.step_of(s.start).map(|step| (i, step)))
         .collect();
     let mut snapshot_steps: Vec<u32> = measured.iter().map(|&(_, step)| step).collect();
@@ -190,15 +241,27 @@ pub fn run_replication(
     snapshot_steps.dedup();
     let (series, snapshots) =
         Simulation::new(cfg, replication).run_with_snapshots(&snapshot_steps)?;
-    let counterfactuals: Vec<Result<Series, InvariantViolation>> = measured
-        .par_iter()
-        .map(|&(i, start)| {
+    // One starting world per counterfactual: the last user of a snapshot takes it.
+    let mut snapshots: Vec<Option<World>> = snapshots.into_iter().map(Some).collect();
+    let mut jobs: Vec<(usize, u32, Option<World>)> = Vec::with_capacity(measured.len());
+    for (n, &(i, start)) in measured.iter().enumerate() {
+        let k = snapshot_steps.iter().position(|&s| s == start);
+        let shared_later = measured[n + 1..].iter().any(|&(_, s)| s == start);
+        let world = k.and_then(|k| {
+            if shared_later {
+                snapshots[k].clone()
+            } else {
+                snapshots[k].take()
+            }
+        });
+        jobs.push((i, start, world));
+    }
+    drop(snapshots);
+    let counterfactuals: Vec<Result<Series, InvariantViolation>> = jobs
+        .into_par_iter()
+        .map(|(i, start, world)| {
             let cf_cfg = cfg.without_shock(i);
-            let snapshot = snapshot_steps
-                .iter()
-                .position(|&s| s == start)
-                .map(|k| snapshots[k].clone());
-            let world = snapshot.unwrap_or_else(|| World::new(&cf_cfg, replication));
+            let world = world.unwrap_or_else(|| World::new(&cf_cfg, replication));
             let prefix = &series.values[..start as usize * series.columns.len()];
             Simulation {
                 cfg: &cf_cfg,
