@@ -3,7 +3,9 @@
 
 mod common;
 
-use kizuna::model::{Counterfactuals, run_replication, run_replication_with};
+use kizuna::model::{
+    Counterfactuals, Schedule, run_replication, run_replication_scheduled, run_replication_with,
+};
 use kizuna::scenario::load::resolve_scenario;
 use kizuna::sweep::{
     Progress, RunOptions, ScenarioRun, SweepSpec, parse_sweep, run_sweep, shocks_read_by,
@@ -53,6 +55,12 @@ fn a_subset_of_counterfactuals_gives_the_same_series_and_resilience() {
             .cloned()
             .collect();
         assert_eq!(some.resilience, expected, "subset {subset:?}");
+    }
+    // Running each counterfactual as soon as the shocked run reaches its shock changes nothing.
+    for which in [Counterfactuals::All, Counterfactuals::Only(vec![0, 2])] {
+        let inline = run_replication_scheduled(&cfg, 3, &which, Schedule::Inline).unwrap();
+        let parallel = run_replication_scheduled(&cfg, 3, &which, Schedule::Parallel).unwrap();
+        assert_eq!(inline, parallel, "{which:?}");
     }
     let none = run_replication_with(&cfg, 3, &Counterfactuals::None).unwrap();
     assert_eq!(none.series, all.series);

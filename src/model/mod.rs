@@ -28,6 +28,6 @@ pub mod world;
 
 pub use config::Config;
 pub use sim::{
-    Counterfactuals, ReplicationResult, Series, ShockResilience, Simulation, run_replication,
-    run_replication_with,
+    Counterfactuals, ReplicationResult, Schedule, Series, ShockResilience, Simulation,
+    run_replication, run_replication_scheduled, run_replication_with,
 };

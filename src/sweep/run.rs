@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 use super::design::{design_points, morris_trajectories};
 use super::metrics::{RunOutput, extract, summarise};
 use super::spec::{Design, Metric, MetricKind, SweepError, SweepSpec};
-use crate::model::{Counterfactuals, run_replication_with};
+use crate::model::{Counterfactuals, Schedule, run_replication_scheduled};
 use crate::scenario::document::ResolvedDocument;
 
 /// Builds the scenario with the given overrides (key path → value), sets its seed, runs one
@@ -81,7 +81,10 @@ impl ScenarioRun {
             None => Counterfactuals::All,
             Some(ids) => Counterfactuals::for_shock_ids(cfg, ids),
         };
-        let result = run_replication_with(cfg, replication, &which).map_err(|e| e.to_string())?;
+        // Runs of a sweep already run in parallel: each counterfactual runs as soon as the run
+        // reaches its shock, so a worker holds one extra copy of the world at a time.
+        let result = run_replication_scheduled(cfg, replication, &which, Schedule::Inline)
+            .map_err(|e| e.to_string())?;
         Ok(RunOutput::from_config(cfg, result))
     }
 }
