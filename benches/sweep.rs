@@ -9,11 +9,14 @@
 //!   ran only the counterfactuals their metrics read).
 //!
 //! Each line is the median of `KIZUNA_BENCH_REPEATS` sweeps (default 3): runs per second (wall
-//! clock), CPU seconds per run (user + system of the process ÷ runs) and the parallel efficiency
+//! clock), CPU seconds per run (CPU time of the process ÷ runs; robust when other jobs load the machine) and the parallel efficiency
 //! (runs/s at 2 threads ÷ (2 × runs/s at 1 thread)). A last line gives the engine overhead with
 //! a synthetic run that does no work.
 //!
 //!   cargo bench --bench sweep            (about a minute on 2 idle cores)
+
+#[path = "common/cpu.rs"]
+mod cpu;
 
 use std::hint::black_box;
 use std::time::Instant;
@@ -58,19 +61,8 @@ fn fake_spec() -> SweepSpec {
     s
 }
 
-/// User + system CPU seconds of this process so far (from /proc; 0 where unavailable).
 fn cpu_seconds() -> f64 {
-    let Ok(stat) = std::fs::read_to_string("/proc/self/stat") else {
-        return 0.0;
-    };
-    // Fields after the command name (which is in parentheses and may contain spaces).
-    let Some(rest) = stat.rsplit_once(')').map(|(_, r)| r) else {
-        return 0.0;
-    };
-    let f: Vec<&str> = rest.split_whitespace().collect();
-    // utime and stime are fields 14 and 15 of the line, 12 and 13 here; clock ticks of 1/100 s.
-    let ticks = |i: usize| f.get(i).and_then(|x| x.parse::<f64>().ok()).unwrap_or(0.0);
-    (ticks(11) + ticks(12)) / 100.0
+    cpu::process_cpu()
 }
 
 fn options(threads: usize) -> RunOptions {
