@@ -24,7 +24,7 @@ use std::time::Instant;
 use kizuna::scenario::load::resolve_scenario;
 use kizuna::sweep::testing::{fake_lookup, fake_run};
 use kizuna::sweep::{
-    Progress, RunOptions, RunOutput, ScenarioRun, SweepSpec, parse_sweep, run_sweep,
+    Progress, RunFn, RunOptions, RunOutput, ScenarioRun, SweepSpec, parse_sweep, run_sweep,
 };
 
 const REAL_RUNS: u64 = 8;
@@ -75,11 +75,7 @@ fn options(threads: usize) -> RunOptions {
 }
 
 /// (wall seconds, CPU seconds) of one sweep.
-fn time_sweep(
-    spec: &SweepSpec,
-    run: &(dyn Fn(&[(String, toml::Value)], u32, u64) -> Result<RunOutput, String> + Sync),
-    threads: usize,
-) -> (f64, f64) {
+fn time_sweep(spec: &SweepSpec, run: &RunFn<'_>, threads: usize) -> (f64, f64) {
     let dir = tempfile::tempdir().unwrap();
     let (t, c) = (Instant::now(), cpu_seconds());
     black_box(run_sweep(spec, "bench", run, dir.path(), &options(threads)).unwrap());

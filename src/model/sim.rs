@@ -8,6 +8,9 @@ use super::resilience::{Resilience, measure};
 use super::world::World;
 use rayon::prelude::*;
 
+/// What [`Simulation::run_observing`] calls: `(step, world before that step, rows so far)`.
+pub type Observer<'o> = dyn FnMut(u32, &World, &[f64]) -> Result<(), InvariantViolation> + 'o;
+
 /// A world plus the configuration it runs.
 pub struct Simulation<'a> {
     pub cfg: &'a Config,
@@ -64,7 +67,7 @@ impl<'a> Simulation<'a> {
     pub fn run_observing(
         mut self,
         steps_to_observe: &[u32],
-        observe: &mut dyn FnMut(u32, &World, &[f64]) -> Result<(), InvariantViolation>,
+        observe: &mut Observer<'_>,
     ) -> Result<Series, InvariantViolation> {
         let columns = columns(self.cfg);
         let steps = self.cfg.steps() as usize;
