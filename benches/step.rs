@@ -1,115 +1,107 @@
-//! Step throughput: firm-steps per second at 10^4, 10^5 and 10^6 firms.
+//! Step throughput in firm-quarters per CPU-second of one thread, at 10^4 and 10^5 firms (10^6
+//! too with `KIZUNA_BENCH_1M=1`), on the benchmark world of `benches/common/world.rs`. CPU time
+//! (not wall time), so that the figures hold when other jobs share the machine. Medians of
+//! `KIZUNA_BENCH_REPEATS` (default 5) repetitions, one thread:
 //!
-//! A two-country world (investors at home, domestic firms in the host, a donor, talent
-//! programmes) is run for 40 quarters so that affiliates, supply links and partnerships exist;
-//! the benchmark then times 8 further quarters from a copy of that world. Throughput is reported
-//! in firms × quarters per second (criterion's "elements"). Run with `cargo bench --bench step`.
+//! * step only: `Simulation::step`, 8 quarters from a copy of the world after 40 quarters
+//!   (affiliates, supply links and partnerships exist by then); active firms × quarters;
+//! * a whole replication with indicators and invariant checks every quarter (`Simulation::run`);
+//! * the same with the counterfactual of the 2012Q1 shock (`run_replication`, what `kizuna run`
+//!   does per replication). Firm-quarters are counted on the shocked run only (initial firms ×
+//!   quarters), so the last figure includes the cost of the counterfactual.
+//!
+//!   cargo bench --bench step             (about a minute at 10^4 and 10^5 firms)
 
-use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
-use kizuna::model::Simulation;
+#[path = "common/cpu.rs"]
+mod cpu;
+#[path = "common/world.rs"]
+mod world;
+
+use std::hint::black_box;
+
+use kizuna::model::{Config, Simulation, run_replication};
 use kizuna::scenario::load::from_text;
 
 const WARM_UP_QUARTERS: u32 = 40;
 const TIMED_QUARTERS: u32 = 8;
 
-fn world_text(firms: u64) -> String {
-    let investors = firms / 4;
-    let domestic = firms - investors;
-    format!(
-        r#"
-name = "bench"
-[horizon]
-start = "2000Q1"
-end = "2019Q4"
-[[countries]]
-code = "HOST"
-culture = {{ pdi = 70, idv = 20, mas = 40, uai = 30, lto = 57, ivr = 35 }}
-gdp = {{ start_usd_per_year = 50.0e9, growth_per_year = 0.06 }}
-population = {{ start = 80.0e6, growth_per_year = 0.01 }}
-capacity_initial = 0.3
-capacity_floor = 0.3
-[[countries]]
-code = "HOME"
-culture = {{ pdi = 54, idv = 46, mas = 95, uai = 92, lto = 88, ivr = 42 }}
-gdp = {{ start_usd_per_year = 4.5e12, growth_per_year = 0.01 }}
-population = {{ start = 125.0e6 }}
-[[pairs]]
-code = "HOST-HOME"
-partner = "HOST"
-donor = "HOME"
-distance_km = 3600
-[[donors]]
-code = "AGENCY"
-home = "HOME"
-budget_usd_per_year = 10.0e9
-other_recipients_weight = 20.0
-loan_share = 0.8
-[[donors.recipients]]
-country = "HOST"
-[[firms]]
-code = "investors"
-country = "HOME"
-kind = "investor"
-count = {investors}
-ln_productivity_mean = 0.9
-capital_usd_median = 2.0e8
-[[firms]]
-code = "locals"
-country = "HOST"
-kind = "domestic"
-count = {domestic}
-capital_usd_median = 8.0e6
-[[talent]]
-code = "interns"
-pair = "HOST-HOME"
-programme = "technical_intern"
-[[talent.regimes]]
-from = "2000Q1"
-base_outflow_per_quarter = 2000
-max_stay_quarters = 12
-missing_per_quarter = 0.008
-[parameters.entry]
-threshold = 19.0
-wage_gap_weight = 0.2
-[parameters.supply]
-output_capital_ratio_per_q = 0.1
-"#
-    )
+fn config(firms: u64) -> Config {
+    from_text("bench.toml", &world::world_text(firms), &[])
+        .expect("benchmark scenario is valid")
+        .config
 }
 
-fn bench_steps(c: &mut Criterion) {
-    let mut group = c.benchmark_group("step");
-    group.sample_size(10);
-    for firms in [10_000u64, 100_000, 1_000_000] {
-        let loaded =
-            from_text("bench.toml", &world_text(firms), &[]).expect("benchmark scenario is valid");
-        let cfg = loaded.config;
+fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(f64::total_cmp);
+    v[v.len() / 2]
+}
+
+fn main() {
+    let mut sizes = vec![10_000u64, 100_000];
+    if std::env::var_os("KIZUNA_BENCH_1M").is_some() {
+        sizes.push(1_000_000);
+    }
+    let repeats: usize = std::env::var("KIZUNA_BENCH_REPEATS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(5)
+        .max(1);
+    // One thread, so the counterfactual's cost shows as time, not as a second core.
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(1)
+        .build()
+        .unwrap();
+    println!("firm-quarters per CPU-second, 1 thread, median of {repeats}:");
+    for firms in sizes {
+        let cfg = config(firms);
         let mut warm = Simulation::new(&cfg, 0);
         for step in 0..WARM_UP_QUARTERS {
             warm.world.step = step;
             warm.step();
         }
-        let active = warm.world.firms.active.iter().filter(|a| **a).count() as u64;
-        group.throughput(Throughput::Elements(active * TIMED_QUARTERS as u64));
-        group.bench_function(format!("{firms}_firms"), |b| {
-            b.iter_batched(
-                || Simulation {
-                    cfg: &cfg,
-                    world: warm.world.clone(),
-                },
-                |mut sim| {
+        let active = warm.world.firms.active.iter().filter(|a| **a).count() as f64;
+        let step_only = median(
+            (0..repeats)
+                .map(|_| {
+                    let mut sim = Simulation {
+                        cfg: &cfg,
+                        world: warm.world.clone(),
+                    };
+                    let t = cpu::thread_cpu();
                     for step in WARM_UP_QUARTERS..WARM_UP_QUARTERS + TIMED_QUARTERS {
                         sim.world.step = step;
                         sim.step();
                     }
-                    sim
-                },
-                BatchSize::LargeInput,
+                    let dt = cpu::thread_cpu() - t;
+                    black_box(sim);
+                    dt
+                })
+                .collect(),
+        );
+        let time = |f: &dyn Fn()| {
+            median(
+                (0..repeats)
+                    .map(|_| {
+                        let t = cpu::process_cpu();
+                        f();
+                        cpu::process_cpu() - t
+                    })
+                    .collect(),
             )
+        };
+        let plain = time(&|| {
+            black_box(Simulation::new(&cfg, 0).run().unwrap());
         });
+        let with_cf = time(&|| {
+            pool.install(|| black_box(run_replication(&cfg, 0).unwrap()));
+        });
+        let firm_quarters = firms as f64 * cfg.steps() as f64;
+        println!(
+            "  {firms:>9} firms: step only {:.1} M; replication with indicators + invariants {:.1} M \
+             ({plain:.2} CPU-s); + counterfactual {:.1} M ({with_cf:.2} CPU-s)",
+            active * TIMED_QUARTERS as f64 / step_only / 1e6,
+            firm_quarters / plain / 1e6,
+            firm_quarters / with_cf / 1e6
+        );
     }
-    group.finish();
 }
-
-criterion_group!(benches, bench_steps);
-criterion_main!(benches);

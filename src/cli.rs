@@ -971,22 +971,10 @@ fn cmd_sweep(
         Some(text) => Some(sweep::parse_shard(text).map_err(CliError::Input)?),
         None => sweep::shard_from_env().map_err(CliError::Input)?,
     };
-    let run = |overrides: &[(String, toml::Value)],
-               replication: u32,
-               seed: u64|
-     -> Result<sweep::RunOutput, String> {
-        let mut doc = base_doc.clone();
-        for (key, value) in overrides {
-            doc.apply_set(&format!("{key}={value}"))
-                .map_err(|e| e.to_string())?;
-        }
-        // TOML integers are signed 64-bit: the run seed keeps the low 63 bits of the derived seed.
-        doc.apply_set(&format!("run.seed={}", seed & i64::MAX as u64))
-            .map_err(|e| e.to_string())?;
-        let loaded = scenario::load::from_document(doc).map_err(|e| e.to_string())?;
-        let result = crate::model::run_replication(&loaded.config, replication)
-            .map_err(|e| e.to_string())?;
-        Ok(sweep::RunOutput::from_config(&loaded.config, result))
+    // Only the counterfactuals of the shocks the metrics read are run.
+    let scenario_run = sweep::ScenarioRun::for_sweep(base_doc.clone(), &spec);
+    let run = |overrides: &[(String, toml::Value)], replication: u32, seed: u64| {
+        scenario_run.run(overrides, replication, seed)
     };
     let out_dir = out.unwrap_or_else(|| PathBuf::from("output").join(&spec.name));
     let options = sweep::RunOptions {

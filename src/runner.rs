@@ -3,18 +3,40 @@
 //! streams, so outputs are byte-identical for any number of threads.
 
 use crate::model::invariants::InvariantViolation;
-use crate::model::{Config, ReplicationResult, run_replication};
+use crate::model::{
+    Config, Counterfactuals, ReplicationResult, Schedule, run_replication_scheduled,
+};
 use rayon::prelude::*;
 use std::sync::atomic::{AtomicU32, Ordering};
 
-/// Runs replications `0..replications` on `threads` threads; `on_done(done, total)` is called
-/// after each one finishes (from worker threads).
+/// Runs replications `0..replications` on `threads` threads, each with every counterfactual;
+/// `on_done(done, total)` is called after each one finishes (from worker threads).
 pub fn run_replications(
     cfg: &Config,
     replications: u32,
     threads: usize,
     on_done: &(dyn Fn(u32, u32) + Sync),
 ) -> Result<Vec<ReplicationResult>, RunError> {
+    run_replications_with(cfg, replications, threads, &Counterfactuals::All, on_done)
+}
+
+/// Like [`run_replications`] with only the counterfactuals `which` includes. With at least as
+/// many replications as threads the threads are kept busy by replications, and each
+/// counterfactual runs as soon as its replication reaches the shock ([`Schedule::Inline`]: one
+/// extra copy of the world per thread); otherwise a replication's counterfactuals run in
+/// parallel after it. Results are the same either way.
+pub fn run_replications_with(
+    cfg: &Config,
+    replications: u32,
+    threads: usize,
+    which: &Counterfactuals,
+    on_done: &(dyn Fn(u32, u32) + Sync),
+) -> Result<Vec<ReplicationResult>, RunError> {
+    let schedule = if replications as usize >= threads.max(1) {
+        Schedule::Inline
+    } else {
+        Schedule::Parallel
+    };
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads.max(1))
         .build()
@@ -24,7 +46,7 @@ pub fn run_replications(
         (0..replications)
             .into_par_iter()
             .map(|r| {
-                let result = run_replication(cfg, r);
+                let result = run_replication_scheduled(cfg, r, which, schedule);
                 on_done(done.fetch_add(1, Ordering::SeqCst) + 1, replications);
                 result.map_err(|violation| RunError::Invariant {
                     replication: r,

@@ -39,10 +39,9 @@ unsafe impl GlobalAlloc for Counting {
 #[global_allocator]
 static GLOBAL: Counting = Counting;
 
-#[test]
-fn steps_after_the_first_do_not_allocate() {
-    // Shocks, a donor, talent and programmes so that every phase has work to do.
-    let cfg = common::small_world(
+/// Shocks, a donor, talent and programmes so that every phase has work to do.
+fn busy_world() -> kizuna::model::Config {
+    common::small_world(
         r#"
 [[donors]]
 code = "AGENCY"
@@ -96,7 +95,21 @@ target = { pair = "HOST-HOME" }
 start = "2006Q1"
 "#,
         &[],
-    );
+    )
+}
+
+/// Allocations made by `f` on this thread.
+fn allocations_in(f: impl FnOnce()) -> u64 {
+    ALLOCATIONS.with(|a| a.set(0));
+    COUNTING.with(|c| c.set(true));
+    f();
+    COUNTING.with(|c| c.set(false));
+    ALLOCATIONS.with(|a| a.replace(0))
+}
+
+#[test]
+fn steps_after_the_first_do_not_allocate() {
+    let cfg = busy_world();
     // The counter sees this thread's allocations (so the assertion below can fail).
     COUNTING.with(|c| c.set(true));
     drop(std::hint::black_box(Vec::<u64>::with_capacity(16)));
@@ -114,4 +127,53 @@ start = "2006Q1"
     let allocations = ALLOCATIONS.with(|a| a.get());
     assert!(sim.world.partnerships.len() > 1000, "the world did grow");
     assert_eq!(allocations, 0, "allocations in steps 1..{}", cfg.steps());
+}
+
+#[test]
+fn a_counterfactual_copy_does_not_allocate_in_its_steps() {
+    // As in `run_replication`: a copy of the world just before a shock's first quarter runs on
+    // without that shock. `Vec::clone` keeps the length but not the reserved capacity, so the
+    // copy's columns must be cloned with their capacity (`World: Clone` does that).
+    let cfg = busy_world();
+    assert_eq!(
+        allocations_in(|| drop(std::hint::black_box(vec![1u8; 4]))),
+        1
+    );
+    let shock = cfg
+        .shocks
+        .iter()
+        .position(|s| s.id == "disruption")
+        .unwrap();
+    let start = cfg.step_of(cfg.shocks[shock].start).unwrap();
+    let mut sim = Simulation::new(&cfg, 0);
+    for step in 0..start {
+        sim.world.step = step;
+        sim.step();
+    }
+    let copy = sim.world.clone();
+    assert_eq!(
+        copy.firms.capital_usd.capacity(),
+        sim.world.firms.capital_usd.capacity()
+    );
+    let cf_cfg = cfg.without_shock(shock);
+    let mut cf = Simulation {
+        cfg: &cf_cfg,
+        world: copy,
+    };
+    let allocations = allocations_in(|| {
+        for step in start..cfg.steps() {
+            cf.world.step = step;
+            cf.step();
+        }
+    });
+    assert!(
+        cf.world.partnerships.len() > sim.world.partnerships.len() + 100,
+        "the copy did grow"
+    );
+    assert_eq!(
+        allocations,
+        0,
+        "allocations in the counterfactual's steps {start}..{}",
+        cfg.steps()
+    );
 }

@@ -28,4 +28,7 @@ pub mod trust;
 pub mod world;
 
 pub use config::Config;
-pub use sim::{ReplicationResult, Series, ShockResilience, Simulation, run_replication};
+pub use sim::{
+    Counterfactuals, ReplicationResult, Schedule, Series, ShockResilience, Simulation,
+    run_replication, run_replication_scheduled, run_replication_with,
+};

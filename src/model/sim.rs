@@ -8,6 +8,9 @@ use super::resilience::{Resilience, measure};
 use super::world::World;
 use rayon::prelude::*;
 
+/// What [`Simulation::run_observing`] calls: `(step, world before that step, rows so far)`.
+pub type Observer<'o> = dyn FnMut(u32, &World, &[f64]) -> Result<(), InvariantViolation> + 'o;
+
 /// A world plus the configuration it runs.
 pub struct Simulation<'a> {
     pub cfg: &'a Config,
@@ -49,27 +52,38 @@ impl<'a> Simulation<'a> {
     /// Like [`Simulation::run`], and also returns a copy of the world as it was just before each
     /// step in `snapshot_steps` (sorted, deduplicated by the caller).
     pub fn run_with_snapshots(
-        mut self,
+        self,
         snapshot_steps: &[u32],
     ) -> Result<(Series, Vec<World>), InvariantViolation> {
+        let mut snapshots = Vec::with_capacity(snapshot_steps.len());
+        let series = self.run_observing(snapshot_steps, &mut |_, world, _| {
+            snapshots.push(world.clone());
+            Ok(())
+        })?;
+        Ok((series, snapshots))
+    }
+
+    /// Like [`Simulation::run`], calling `observe(step, world, rows so far)` just before each
+    /// step in `steps_to_observe`; an error from `observe` stops the run.
+    pub fn run_observing(
+        mut self,
+        steps_to_observe: &[u32],
+        observe: &mut Observer<'_>,
+    ) -> Result<Series, InvariantViolation> {
         let columns = columns(self.cfg);
         let steps = self.cfg.steps() as usize;
         let mut values = Vec::with_capacity(steps * columns.len());
-        let mut snapshots = Vec::with_capacity(snapshot_steps.len());
         for step in 0..steps {
-            if snapshot_steps.contains(&(step as u32)) {
-                snapshots.push(self.world.clone());
+            if steps_to_observe.contains(&(step as u32)) {
+                observe(step as u32, &self.world, &values)?;
             }
             self.advance(step, &columns, &mut values)?;
         }
-        Ok((
-            Series {
-                columns,
-                steps,
-                values,
-            },
-            snapshots,
-        ))
+        Ok(Series {
+            columns,
+            steps,
+            values,
+        })
     }
 
     /// Runs to the end and returns the final world too (for analyses of entity histories).
@@ -169,45 +183,161 @@ pub struct ReplicationResult {
     pub resilience: Vec<ShockResilience>,
 }
 
+/// Which counterfactual runs (the same replication without one shock) a replication does.
+/// Counterfactuals are about half the cost of a replication, so callers that read no resilience
+/// (or only that of some shocks) should not pay for the others. The shocked run and the
+/// counterfactuals that are run do not depend on the choice.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum Counterfactuals {
+    /// Every shock with `measure_resilience` (what `kizuna run` writes).
+    #[default]
+    All,
+    /// None: the result has no resilience entries.
+    None,
+    /// Only these shocks (indices into `cfg.shocks`), and only if they have
+    /// `measure_resilience` and start inside the horizon.
+    Only(Vec<usize>),
+}
+
+impl Counterfactuals {
+    /// The shocks of `cfg` whose id is in `ids` (unknown ids are ignored: whoever reads the
+    /// resilience of an unknown shock reports it).
+    pub fn for_shock_ids<S: AsRef<str>>(cfg: &Config, ids: &[S]) -> Counterfactuals {
+        Counterfactuals::Only(
+            cfg.shocks
+                .iter()
+                .enumerate()
+                .filter(|(_, s)| ids.iter().any(|id| id.as_ref() == s.id))
+                .map(|(i, _)| i)
+                .collect(),
+        )
+    }
+
+    pub fn includes(&self, shock_index: usize) -> bool {
+        match self {
+            Counterfactuals::All => true,
+            Counterfactuals::None => false,
+            Counterfactuals::Only(list) => list.contains(&shock_index),
+        }
+    }
+}
+
 /// Runs replication `replication` of `cfg` and, for every shock that asks for it, the same
-/// replication without that shock, over `resilience_window_q` quarters from the shock's start
-/// (paths are kept up to the end of that window). A shock changes nothing before its start and every draw is
-/// keyed by entity and step, so the counterfactual equals the shocked run until then: it is
-/// continued from a copy of the world taken just before the shock's first quarter. The
-/// counterfactuals run in parallel; results are in shock order.
+/// replication without that shock (see [`run_replication_with`]).
 pub fn run_replication(
     cfg: &Config,
     replication: u32,
+) -> Result<ReplicationResult, InvariantViolation> {
+    run_replication_with(cfg, replication, &Counterfactuals::All)
+}
+
+/// When the counterfactuals of a replication run. Results do not depend on it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Schedule {
+    /// After the shocked run, in parallel with each other (on the current rayon pool): the
+    /// fastest for one replication on several threads, but every copy of the world taken before
+    /// a shock is kept until the shocked run ends.
+    #[default]
+    Parallel,
+    /// Each one as soon as the shocked run reaches its shock, on the same thread, before the
+    /// shocked run goes on: one copy of the world at a time. For callers that already run
+    /// replications in parallel (sweeps, `kizuna run` with at least as many replications as
+    /// threads).
+    Inline,
+}
+
+/// Runs replication `replication` of `cfg` and, for every shock that asks for it and that
+/// `which` includes, the same replication without that shock (see [`run_replication_scheduled`]),
+/// with [`Schedule::Parallel`].
+pub fn run_replication_with(
+    cfg: &Config,
+    replication: u32,
+    which: &Counterfactuals,
+) -> Result<ReplicationResult, InvariantViolation> {
+    run_replication_scheduled(cfg, replication, which, Schedule::Parallel)
+}
+
+/// Runs replication `replication` of `cfg` and, for every shock that asks for it and that
+/// `which` includes, the same replication without that shock, over `resilience_window_q`
+/// quarters from the shock's start (the counterfactual stops at the end of that window, and the
+/// paths are kept up to there). A shock changes nothing before its start and every draw is keyed
+/// by entity and step, so the counterfactual equals the shocked run until then: it is continued
+/// from a copy of the world taken just before the shock's first quarter. `schedule` says when
+/// the counterfactuals run; results are in shock order and do not depend on it.
+pub fn run_replication_scheduled(
+    cfg: &Config,
+    replication: u32,
+    which: &Counterfactuals,
+    schedule: Schedule,
 ) -> Result<ReplicationResult, InvariantViolation> {
     let measured: Vec<(usize, u32)> = cfg
         .shocks
         .iter()
         .enumerate()
-        .filter(|(_, s)| s.measure_resilience)
+        .filter(|(i, s)| s.measure_resilience && which.includes(*i))
         .filter_map(|(i, s)| cfg.step_of(s.start).map(|step| (i, step)))
         .collect();
     let mut snapshot_steps: Vec<u32> = measured.iter().map(|&(_, step)| step).collect();
     snapshot_steps.sort_unstable();
     snapshot_steps.dedup();
-    let (series, snapshots) =
-        Simulation::new(cfg, replication).run_with_snapshots(&snapshot_steps)?;
-    let counterfactuals: Vec<Result<Series, InvariantViolation>> = measured
-        .par_iter()
-        .map(|&(i, start)| {
-            let cf_cfg = cfg.without_shock(i);
-            let snapshot = snapshot_steps
-                .iter()
-                .position(|&s| s == start)
-                .map(|k| snapshots[k].clone());
-            let world = snapshot.unwrap_or_else(|| World::new(&cf_cfg, replication));
-            let prefix = &series.values[..start as usize * series.columns.len()];
-            Simulation {
-                cfg: &cf_cfg,
-                world,
+    let counterfactual = |i: usize, start: u32, world: Option<World>, prefix: &[f64]| {
+        let cf_cfg = cfg.without_shock(i);
+        let world = world.unwrap_or_else(|| World::new(&cf_cfg, replication));
+        Simulation {
+            cfg: &cf_cfg,
+            world,
+        }
+        .resume(start, start + cfg.resilience_window_q, prefix)
+    };
+    let (series, counterfactuals) = match schedule {
+        Schedule::Inline => {
+            let mut done: Vec<Option<Series>> = vec![None; measured.len()];
+            let series = Simulation::new(cfg, replication).run_observing(
+                &snapshot_steps,
+                &mut |step, world, prefix| {
+                    for (n, &(i, start)) in measured.iter().enumerate() {
+                        if start == step {
+                            done[n] = Some(counterfactual(i, start, Some(world.clone()), prefix)?);
+                        }
+                    }
+                    Ok(())
+                },
+            )?;
+            let counterfactuals: Vec<Result<Series, InvariantViolation>> = done
+                .into_iter()
+                .map(|cf| Ok(cf.expect("every measured shock starts inside the horizon")))
+                .collect();
+            (series, counterfactuals)
+        }
+        Schedule::Parallel => {
+            let (series, snapshots) =
+                Simulation::new(cfg, replication).run_with_snapshots(&snapshot_steps)?;
+            // One starting world per counterfactual: the last user of a snapshot takes it.
+            let mut snapshots: Vec<Option<World>> = snapshots.into_iter().map(Some).collect();
+            let mut jobs: Vec<(usize, u32, Option<World>)> = Vec::with_capacity(measured.len());
+            for (n, &(i, start)) in measured.iter().enumerate() {
+                let k = snapshot_steps.iter().position(|&s| s == start);
+                let shared_later = measured[n + 1..].iter().any(|&(_, s)| s == start);
+                let world = k.and_then(|k| {
+                    if shared_later {
+                        snapshots[k].clone()
+                    } else {
+                        snapshots[k].take()
+                    }
+                });
+                jobs.push((i, start, world));
             }
-            .resume(start, start + cfg.resilience_window_q, prefix)
-        })
-        .collect();
+            drop(snapshots);
+            let counterfactuals = jobs
+                .into_par_iter()
+                .map(|(i, start, world)| {
+                    let prefix = &series.values[..start as usize * series.columns.len()];
+                    counterfactual(i, start, world, prefix)
+                })
+                .collect();
+            (series, counterfactuals)
+        }
+    };
     let mut resilience = Vec::new();
     for (&(i, start), cf) in measured.iter().zip(counterfactuals) {
         let cf = cf?;

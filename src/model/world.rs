@@ -40,8 +40,8 @@ pub enum EndReason {
     FirmExit,
 }
 
-/// Firms, struct of arrays. Index = `FirmId`.
-#[derive(Debug, Clone, Default)]
+/// Firms, struct of arrays. Index = `FirmId`. `Clone` keeps every column's reserved capacity.
+#[derive(Debug, Default)]
 pub struct Firms {
     pub country: Vec<CountryId>,
     pub sector: Vec<u16>,
@@ -91,8 +91,8 @@ pub struct Firms {
     pub jv_link: Vec<u32>,
 }
 
-/// Partnerships, struct of arrays. Index = `PartnershipId`.
-#[derive(Debug, Clone, Default)]
+/// Partnerships, struct of arrays. Index = `PartnershipId`. `Clone` keeps reserved capacity.
+#[derive(Debug, Default)]
 pub struct Partnerships {
     pub pair: Vec<PairId>,
     pub mode: Vec<PartnershipMode>,
@@ -293,8 +293,7 @@ pub struct Ledger {
     pub trade_imports_usd: f64,
 }
 
-/// Per-step buffers, kept apart from the state.
-#[derive(Clone)]
+/// Per-step buffers, kept apart from the state. `Clone` keeps reserved capacity.
 pub struct Scratch {
     pub demand: Vec<f64>,
     pub foreign_sales: Vec<f64>,
@@ -389,7 +388,7 @@ pub struct World {
     pub partnership_capacity: usize,
     pub entries_blocked: u64,
     /// `entries[firm * n_pairs + pair]`: affiliates an investor opened in each pair's host.
-    pub entries: Vec<u16>,
+    pub entries: Reserved<u16>,
     pub mitigation_cost_q: f64,
     /// Whether any firm lost capacity to a shock in the last production phase.
     pub capacity_shock_active: bool,
@@ -535,7 +534,7 @@ impl World {
             firm_capacity,
             partnership_capacity,
             entries_blocked: 0,
-            entries: Vec::with_capacity(firm_capacity * n_pairs),
+            entries: Reserved(Vec::with_capacity(firm_capacity * n_pairs)),
             mitigation_cost_q: 0.0,
             capacity_shock_active: false,
         };
@@ -787,5 +786,121 @@ impl Partnerships {
 
     pub fn is_active(&self, id: usize) -> bool {
         self.end_reason[id] == EndReason::Active
+    }
+}
+
+/// A copy of `v` with the same reserved capacity (`Vec::clone` keeps only the length), so that a
+/// copied world (a counterfactual) does not allocate in its step loop either.
+#[allow(clippy::ptr_arg)] // the capacity is the point
+pub fn clone_reserved<T: Clone>(v: &Vec<T>) -> Vec<T> {
+    let mut copy = Vec::with_capacity(v.capacity());
+    copy.extend_from_slice(v);
+    copy
+}
+
+impl Clone for Firms {
+    fn clone(&self) -> Firms {
+        Firms {
+            country: clone_reserved(&self.country),
+            sector: clone_reserved(&self.sector),
+            kind: clone_reserved(&self.kind),
+            pair: clone_reserved(&self.pair),
+            parent: clone_reserved(&self.parent),
+            active: clone_reserved(&self.active),
+            capital_usd: clone_reserved(&self.capital_usd),
+            base_capital_usd: clone_reserved(&self.base_capital_usd),
+            ln_productivity: clone_reserved(&self.ln_productivity),
+            human_capital: clone_reserved(&self.human_capital),
+            bilingual_share: clone_reserved(&self.bilingual_share),
+            graduate_share: clone_reserved(&self.graduate_share),
+            employees: clone_reserved(&self.employees),
+            membership_draw: clone_reserved(&self.membership_draw),
+            suppliers: clone_reserved(&self.suppliers),
+            supply_links: clone_reserved(&self.supply_links),
+            n_suppliers: clone_reserved(&self.n_suppliers),
+            capacity: clone_reserved(&self.capacity),
+            normal_capacity: clone_reserved(&self.normal_capacity),
+            output: clone_reserved(&self.output),
+            prev_output: clone_reserved(&self.prev_output),
+            inventory_q: clone_reserved(&self.inventory_q),
+            shock_loss: clone_reserved(&self.shock_loss),
+            reputation_pos: clone_reserved(&self.reputation_pos),
+            reputation_neg: clone_reserved(&self.reputation_neg),
+            foreign_partnerships: clone_reserved(&self.foreign_partnerships),
+            linked_pair: clone_reserved(&self.linked_pair),
+            fill_rate: clone_reserved(&self.fill_rate),
+            entry_step: clone_reserved(&self.entry_step),
+            margin_base: clone_reserved(&self.margin_base),
+            margin_smoothed: clone_reserved(&self.margin_smoothed),
+            jv_link: clone_reserved(&self.jv_link),
+        }
+    }
+}
+
+impl Clone for Partnerships {
+    fn clone(&self) -> Partnerships {
+        Partnerships {
+            pair: clone_reserved(&self.pair),
+            mode: clone_reserved(&self.mode),
+            foreign: clone_reserved(&self.foreign),
+            host: clone_reserved(&self.host),
+            donor: clone_reserved(&self.donor),
+            start_step: clone_reserved(&self.start_step),
+            end_step: clone_reserved(&self.end_step),
+            end_reason: clone_reserved(&self.end_reason),
+            evidence: clone_reserved(&self.evidence),
+            trust: clone_reserved(&self.trust),
+            friction: clone_reserved(&self.friction),
+            training: clone_reserved(&self.training),
+            performance: clone_reserved(&self.performance),
+            trouble_step: clone_reserved(&self.trouble_step),
+            experience_offset_q: clone_reserved(&self.experience_offset_q),
+            mode_multiplier: clone_reserved(&self.mode_multiplier),
+            cocreation_since: clone_reserved(&self.cocreation_since),
+            member_draw: clone_reserved(&self.member_draw),
+            productivity_gap: clone_reserved(&self.productivity_gap),
+            active: clone_reserved(&self.active),
+        }
+    }
+}
+
+impl Clone for Scratch {
+    fn clone(&self) -> Scratch {
+        Scratch {
+            demand: clone_reserved(&self.demand),
+            foreign_sales: clone_reserved(&self.foreign_sales),
+            next_reputation_pos: clone_reserved(&self.next_reputation_pos),
+            next_reputation_neg: clone_reserved(&self.next_reputation_neg),
+            foreign_ln_a_sum: clone_reserved(&self.foreign_ln_a_sum),
+            foreign_ln_a_n: clone_reserved(&self.foreign_ln_a_n),
+            foreign_ln_a_mean: clone_reserved(&self.foreign_ln_a_mean),
+            human_capital_gain: clone_reserved(&self.human_capital_gain),
+            new_firms: clone_reserved(&self.new_firms),
+            donor_shares: clone_reserved(&self.donor_shares),
+        }
+    }
+}
+
+/// A `Vec` whose `Clone` keeps the reserved capacity, for growing `Vec`s held directly in
+/// [`World`] (which derives `Clone`); use it like the `Vec` it derefs to.
+#[derive(Debug, Default)]
+pub struct Reserved<T>(pub Vec<T>);
+
+impl<T: Clone> Clone for Reserved<T> {
+    fn clone(&self) -> Reserved<T> {
+        Reserved(clone_reserved(&self.0))
+    }
+}
+
+impl<T> std::ops::Deref for Reserved<T> {
+    type Target = Vec<T>;
+    fn deref(&self) -> &Vec<T> {
+        &self.0
+    }
+}
+
+impl<T> std::ops::DerefMut for Reserved<T> {
+    fn deref_mut(&mut self) -> &mut Vec<T> {
+        &mut self.0
     }
 }

@@ -19,8 +19,8 @@ pub mod testing;
 
 pub use metrics::{RunOutput, Summary, extract, summarise};
 pub use run::{
-    JOURNAL, Progress, RunFn, RunOptions, SweepOutcome, merge, parse_shard, run_seed, run_sweep,
-    shard_from_env, shard_from_vars,
+    JOURNAL, Progress, RunFn, RunOptions, ScenarioRun, SweepOutcome, merge, parse_shard, run_seed,
+    run_sweep, shard_from_env, shard_from_vars, shocks_read_by,
 };
 pub use spec::{
     Design, DesignKind, Diagnostic, Domain, LookupFn, Metric, MetricKind, Parameter,

@@ -14,12 +14,81 @@ use serde::{Deserialize, Serialize};
 use super::design::{design_points, morris_trajectories};
 use super::metrics::{RunOutput, extract, summarise};
 use super::sensitivity::sobol_indices;
-use super::spec::{Design, SweepError, SweepSpec};
+use super::spec::{Design, Metric, MetricKind, SweepError, SweepSpec};
+use crate::model::{Counterfactuals, Schedule, run_replication_scheduled};
+use crate::scenario::document::ResolvedDocument;
 
 /// Builds the scenario with the given overrides (key path → value), sets its seed, runs one
 /// replication and returns the result. Must be deterministic in its arguments.
 pub type RunFn<'a> =
     dyn Fn(&[(String, toml::Value)], u32, u64) -> Result<RunOutput, String> + Sync + 'a;
+
+/// Shock ids whose resilience some metric reads, in metric order without repeats.
+pub fn shocks_read_by(metrics: &[Metric]) -> Vec<String> {
+    let mut ids: Vec<String> = Vec::new();
+    for m in metrics {
+        if let MetricKind::Resilience { shock, .. } = &m.kind
+            && !ids.contains(shock)
+        {
+            ids.push(shock.clone());
+        }
+    }
+    ids
+}
+
+/// The run of a sweep on the real model: the base scenario document plus a point's overrides
+/// and the run seed, validated, then one replication. Only the counterfactuals of the shocks
+/// that the sweep's metrics read are run (see [`Counterfactuals`]); the metrics are the same as
+/// with all of them (pinned by `tests/sweep_counterfactuals.rs`).
+#[derive(Debug, Clone)]
+pub struct ScenarioRun {
+    pub base: ResolvedDocument,
+    /// Shock ids whose counterfactual to run; `None` = every measured shock.
+    pub shocks: Option<Vec<String>>,
+}
+
+impl ScenarioRun {
+    /// Runs the counterfactuals `spec`'s metrics need.
+    pub fn for_sweep(base: ResolvedDocument, spec: &SweepSpec) -> ScenarioRun {
+        ScenarioRun {
+            base,
+            shocks: Some(shocks_read_by(&spec.metrics)),
+        }
+    }
+
+    /// Runs every counterfactual (as `kizuna run` does), whatever the metrics read.
+    pub fn with_all_counterfactuals(base: ResolvedDocument) -> ScenarioRun {
+        ScenarioRun { base, shocks: None }
+    }
+
+    /// A [`RunFn`]: deterministic in its arguments.
+    pub fn run(
+        &self,
+        overrides: &[(String, toml::Value)],
+        replication: u32,
+        seed: u64,
+    ) -> Result<RunOutput, String> {
+        let mut doc = self.base.clone();
+        for (key, value) in overrides {
+            doc.apply_set(&format!("{key}={value}"))
+                .map_err(|e| e.to_string())?;
+        }
+        // TOML integers are signed 64-bit: the run seed keeps the low 63 bits of the derived seed.
+        doc.apply_set(&format!("run.seed={}", seed & i64::MAX as u64))
+            .map_err(|e| e.to_string())?;
+        let loaded = crate::scenario::load::from_document(doc).map_err(|e| e.to_string())?;
+        let cfg = &loaded.config;
+        let which = match &self.shocks {
+            None => Counterfactuals::All,
+            Some(ids) => Counterfactuals::for_shock_ids(cfg, ids),
+        };
+        // Runs of a sweep already run in parallel: each counterfactual runs as soon as the run
+        // reaches its shock, so a worker holds one extra copy of the world at a time.
+        let result = run_replication_scheduled(cfg, replication, &which, Schedule::Inline)
+            .map_err(|e| e.to_string())?;
+        Ok(RunOutput::from_config(cfg, result))
+    }
+}
 
 /// Journal file name inside an output (or shard) directory.
 pub const JOURNAL: &str = "journal.txt";
