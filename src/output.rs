@@ -9,7 +9,7 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 fn num(v: f64) -> String {
-    format!("{v}")
+    crate::numfmt::float(v)
 }
 
 fn opt(v: Option<f64>) -> String {

@@ -309,7 +309,7 @@ pub const SUMMARY_STATS_HEADER: &str =
     "metric,n_defined,n_undefined,mean,sd,se,ci95_lo,ci95_hi,median,q05,q95";
 
 fn cell(v: Option<f64>) -> String {
-    v.map(|x| format!("{x}")).unwrap_or_default()
+    crate::numfmt::opt_float(v)
 }
 
 /// `summary_stats.csv` from the text of `summary.csv`: one row per metric column (every column
