@@ -454,7 +454,7 @@ fn cmd_run(
     staged
         .write("scenario.resolved.toml", loaded.doc.to_toml_string())
         .map_err(io)?;
-    let manifest = manifest(&loaded, cfg, threads, &results);
+    let manifest = manifest(&loaded, cfg, &results);
     staged.write("manifest.json", manifest + "\n").map_err(io)?;
     let observations = observed::load(None).map_err(CliError::Failure)?;
     let (rows, summaries) =
@@ -512,7 +512,6 @@ fn staged_path(target: &Path) -> PathBuf {
 fn manifest(
     loaded: &LoadedScenario,
     cfg: &Config,
-    threads: usize,
     results: &[crate::model::ReplicationResult],
 ) -> String {
     let m = Manifest {
@@ -521,7 +520,6 @@ fn manifest(
         seed: cfg.seed,
         replications: loaded.replications(),
         kizuna_version: env!("CARGO_PKG_VERSION"),
-        threads,
         horizon: format!("{}..{}", cfg.start, cfg.end),
         shocks: cfg.shocks.iter().map(|s| s.id.as_str()).collect(),
         resilience_shocks: cfg
@@ -1036,13 +1034,20 @@ fn cmd_compare(specs: &[String], args: &CompareArgs) -> Result<(), CliError> {
         "at": at.iter().map(|q| q.to_string()).collect::<Vec<_>>(),
         "bootstrap_resamples": crate::stats::BOOTSTRAP_RESAMPLES,
         "kizuna_version": env!("CARGO_PKG_VERSION"),
-        "threads": threads,
     });
     staged
         .write(
             "manifest.json",
             serde_json::to_string_pretty(&manifest).unwrap_or_default() + "\n",
         )
+        .map_err(io)?;
+    // What depends on the machine goes into timing.json, so manifest.json is reproducible.
+    let timing = serde_json::json!({
+        "simulate_seconds": started.elapsed().as_secs_f64(),
+        "threads": threads,
+    });
+    staged
+        .write("timing.json", timing.to_string() + "\n")
         .map_err(io)?;
     let mut plots = 0;
     if !args.no_plots {

@@ -187,7 +187,6 @@ pub struct Manifest<'a> {
     pub seed: u64,
     pub replications: u32,
     pub kizuna_version: &'static str,
-    pub threads: usize,
     pub horizon: String,
     pub shocks: Vec<&'a str>,
     /// Shocks whose resilience is measured (a scenario may switch it off per shock).
