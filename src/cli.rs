@@ -154,6 +154,23 @@ pub enum Command {
         #[arg(long)]
         no_plots: bool,
     },
+    /// Print the indicator catalogue: name, scope, unit, yearly aggregation, description.
+    Indicators {
+        /// Output format (`markdown` is docs/INDICATORS.md).
+        #[arg(long, value_enum, default_value = "text")]
+        format: TableFormat,
+    },
+    /// Print the JSON Schema of scenario files (for editors; see docs/EDITORS.md).
+    Schema {
+        /// Which file type.
+        #[arg(value_enum, default_value = "scenario")]
+        kind: SchemaKind,
+    },
+    /// Print a shell completion script: kizuna completions bash > ~/.local/share/bash-completion/completions/kizuna
+    Completions {
+        /// bash, zsh or fish (also elvish, powershell).
+        shell: clap_complete::Shell,
+    },
     /// Write a self-contained HTML page (tables, plots embedded) for a run, sweep or comparison.
     Brief {
         /// Output directory of `run`, `sweep` or `compare`.
@@ -162,6 +179,24 @@ pub enum Command {
         #[arg(long)]
         out: Option<PathBuf>,
     },
+}
+
+/// Output format of `kizuna indicators`.
+#[derive(clap::ValueEnum, Clone, Copy, Debug)]
+pub enum TableFormat {
+    /// An aligned plain-text table.
+    Text,
+    /// CSV with a header row.
+    Csv,
+    /// A Markdown page (docs/INDICATORS.md).
+    Markdown,
+}
+
+/// File types with a JSON Schema.
+#[derive(clap::ValueEnum, Clone, Copy, Debug)]
+pub enum SchemaKind {
+    /// Scenario files (`scenarios/*.toml`).
+    Scenario,
 }
 
 /// Errors mapped to exit codes.
@@ -294,6 +329,32 @@ pub fn run_cli(cli: Cli) -> Result<(), CliError> {
             },
         ),
         Command::Brief { dir, out } => cmd_brief(&dir, out),
+        Command::Indicators { format } => {
+            let text = match format {
+                TableFormat::Text => crate::indicators::catalogue_text(),
+                TableFormat::Csv => crate::indicators::catalogue_csv(),
+                TableFormat::Markdown => crate::indicators::catalogue_markdown(),
+            };
+            out!("{}", text.trim_end());
+            Ok(())
+        }
+        Command::Schema { kind } => {
+            let schema = match kind {
+                SchemaKind::Scenario => scenario::json_schema(),
+            };
+            out!(
+                "{}",
+                serde_json::to_string_pretty(&schema).unwrap_or_default()
+            );
+            Ok(())
+        }
+        Command::Completions { shell } => {
+            use clap::CommandFactory;
+            let mut buf = Vec::new();
+            clap_complete::generate(shell, &mut Cli::command(), "kizuna", &mut buf);
+            out!("{}", String::from_utf8_lossy(&buf).trim_end());
+            Ok(())
+        }
     }
 }
 
@@ -557,19 +618,26 @@ fn cmd_check(scenarios: &[String], sets: &[String]) -> Result<(), CliError> {
                     s.replications()
                 );
                 out!(
-                    "  entities     {} countries, {} pairs, {} donors, {} institutions, {} firms in {} populations, {} talent programmes",
-                    c.countries.len(),
-                    c.pairs.len(),
-                    c.donors.len(),
-                    c.institutions.len(),
-                    firms,
-                    c.firm_populations.len(),
-                    c.talent.len()
+                    "  entities     {}, {}, {}, {}, {} in {}, {}",
+                    count(c.countries.len(), "country", "countries"),
+                    count(c.pairs.len(), "pair", "pairs"),
+                    count(c.donors.len(), "donor", "donors"),
+                    count(c.institutions.len(), "institution", "institutions"),
+                    count(firms as usize, "firm", "firms"),
+                    count(c.firm_populations.len(), "population", "populations"),
+                    count(c.talent.len(), "talent programme", "talent programmes")
                 );
                 let progs: Vec<String> = c
                     .programmes
                     .iter()
-                    .map(|p| format!("{} ({:?}, dose {})", p.name, p.lever, p.dose))
+                    .map(|p| {
+                        format!(
+                            "{} ({}, dose {})",
+                            p.name,
+                            file_spelling(&format!("{:?}", p.lever)),
+                            p.dose
+                        )
+                    })
                     .collect();
                 out!(
                     "  programmes   {}",
@@ -613,6 +681,28 @@ fn cmd_check(scenarios: &[String], sets: &[String]) -> Result<(), CliError> {
     } else {
         Err(CliError::Input(failures.join("\n")))
     }
+}
+
+/// `1 pair`, `2 pairs`.
+fn count(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+/// A Rust variant name as scenario files spell it (serde `snake_case`): `JointUniversity` →
+/// `joint_university`.
+pub fn file_spelling(variant: &str) -> String {
+    let mut s = String::new();
+    for (i, ch) in variant.chars().enumerate() {
+        if ch.is_ascii_uppercase() {
+            if i > 0 {
+                s.push('_');
+            }
+            s.push(ch.to_ascii_lowercase());
+        } else {
+            s.push(ch);
+        }
+    }
+    s
 }
 
 fn cmd_plot(dir: &Path, indicators: Vec<String>) -> Result<(), CliError> {
