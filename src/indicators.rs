@@ -528,7 +528,8 @@ mod tests {
             catalogue_markdown().matches("\n| `").count(),
             CATALOGUE.len()
         );
-        let mut r = csv::Reader::from_reader(catalogue_csv().as_bytes());
+        let csv_text = catalogue_csv();
+        let mut r = csv::Reader::from_reader(csv_text.as_bytes());
         assert_eq!(r.records().count(), CATALOGUE.len());
         let text = catalogue_text();
         let second = text.lines().nth(1).unwrap();
