@@ -438,9 +438,9 @@ mod tests {
         let lines: Vec<&str> = out.lines().collect();
         assert_eq!(lines[0], SUMMARY_STATS_HEADER);
         assert_eq!(lines.len(), 3);
-        assert!(lines[1].starts_with("final.x.A,2,0,2,"), "{}", lines[1]);
+        assert!(lines[1].starts_with("final.x.A,2,0,2.0,"), "{}", lines[1]);
         assert!(
-            lines[2].starts_with("s.x.A.recovery_quarters,1,1,4,,,,,4,4,4"),
+            lines[2].starts_with("s.x.A.recovery_quarters,1,1,4.0,,,,,4.0,4.0,4.0"),
             "{}",
             lines[2]
         );
