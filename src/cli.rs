@@ -162,6 +162,23 @@ pub enum Command {
         #[arg(long)]
         no_plots: bool,
     },
+    /// Print the indicator catalogue: name, scope, unit, yearly aggregation, description.
+    Indicators {
+        /// Output format (`markdown` is docs/INDICATORS.md).
+        #[arg(long, value_enum, default_value = "text")]
+        format: TableFormat,
+    },
+    /// Print the JSON Schema of scenario files (for editors; see docs/EDITORS.md).
+    Schema {
+        /// Which file type.
+        #[arg(value_enum, default_value = "scenario")]
+        kind: SchemaKind,
+    },
+    /// Print a shell completion script: kizuna completions bash > ~/.local/share/bash-completion/completions/kizuna
+    Completions {
+        /// bash, zsh or fish (also elvish, powershell).
+        shell: clap_complete::Shell,
+    },
     /// Write a self-contained HTML page (tables, plots embedded) for a run, sweep or comparison.
     Brief {
         /// Output directory of `run`, `sweep` or `compare`.
@@ -170,6 +187,24 @@ pub enum Command {
         #[arg(long)]
         out: Option<PathBuf>,
     },
+}
+
+/// Output format of `kizuna indicators`.
+#[derive(clap::ValueEnum, Clone, Copy, Debug)]
+pub enum TableFormat {
+    /// An aligned plain-text table.
+    Text,
+    /// CSV with a header row.
+    Csv,
+    /// A Markdown page (docs/INDICATORS.md).
+    Markdown,
+}
+
+/// File types with a JSON Schema.
+#[derive(clap::ValueEnum, Clone, Copy, Debug)]
+pub enum SchemaKind {
+    /// Scenario files (`scenarios/*.toml`).
+    Scenario,
 }
 
 /// Errors mapped to exit codes.
@@ -306,6 +341,32 @@ pub fn run_cli(cli: Cli) -> Result<(), CliError> {
             },
         ),
         Command::Brief { dir, out } => cmd_brief(&dir, out),
+        Command::Indicators { format } => {
+            let text = match format {
+                TableFormat::Text => crate::indicators::catalogue_text(),
+                TableFormat::Csv => crate::indicators::catalogue_csv(),
+                TableFormat::Markdown => crate::indicators::catalogue_markdown(),
+            };
+            out!("{}", text.trim_end());
+            Ok(())
+        }
+        Command::Schema { kind } => {
+            let schema = match kind {
+                SchemaKind::Scenario => scenario::json_schema(),
+            };
+            out!(
+                "{}",
+                serde_json::to_string_pretty(&schema).unwrap_or_default()
+            );
+            Ok(())
+        }
+        Command::Completions { shell } => {
+            use clap::CommandFactory;
+            let mut buf = Vec::new();
+            clap_complete::generate(shell, &mut Cli::command(), "kizuna", &mut buf);
+            out!("{}", String::from_utf8_lossy(&buf).trim_end());
+            Ok(())
+        }
     }
 }
 
@@ -513,7 +574,7 @@ fn cmd_run(
     staged
         .write("scenario.resolved.toml", loaded.doc.to_toml_string())
         .map_err(io)?;
-    let manifest = manifest(&loaded, cfg, threads, &results);
+    let manifest = manifest(&loaded, cfg, &results);
     staged.write("manifest.json", manifest + "\n").map_err(io)?;
     let observations = observed::load(None).map_err(CliError::Failure)?;
     let (rows, summaries) =
@@ -571,7 +632,6 @@ fn staged_path(target: &Path) -> PathBuf {
 fn manifest(
     loaded: &LoadedScenario,
     cfg: &Config,
-    threads: usize,
     results: &[crate::model::ReplicationResult],
 ) -> String {
     let m = Manifest {
@@ -580,7 +640,6 @@ fn manifest(
         seed: cfg.seed,
         replications: loaded.replications(),
         kizuna_version: env!("CARGO_PKG_VERSION"),
-        threads,
         horizon: format!("{}..{}", cfg.start, cfg.end),
         shocks: cfg.shocks.iter().map(|s| s.id.as_str()).collect(),
         resilience_shocks: cfg
@@ -643,19 +702,26 @@ fn cmd_check(scenarios: &[String], sets: &[String]) -> Result<(), CliError> {
                     s.replications()
                 );
                 out!(
-                    "  entities     {} countries, {} pairs, {} donors, {} institutions, {} firms in {} populations, {} talent programmes",
-                    c.countries.len(),
-                    c.pairs.len(),
-                    c.donors.len(),
-                    c.institutions.len(),
-                    firms,
-                    c.firm_populations.len(),
-                    c.talent.len()
+                    "  entities     {}, {}, {}, {}, {} in {}, {}",
+                    count(c.countries.len(), "country", "countries"),
+                    count(c.pairs.len(), "pair", "pairs"),
+                    count(c.donors.len(), "donor", "donors"),
+                    count(c.institutions.len(), "institution", "institutions"),
+                    count(firms as usize, "firm", "firms"),
+                    count(c.firm_populations.len(), "population", "populations"),
+                    count(c.talent.len(), "talent programme", "talent programmes")
                 );
                 let progs: Vec<String> = c
                     .programmes
                     .iter()
-                    .map(|p| format!("{} ({:?}, dose {})", p.name, p.lever, p.dose))
+                    .map(|p| {
+                        format!(
+                            "{} ({}, dose {})",
+                            p.name,
+                            file_spelling(&format!("{:?}", p.lever)),
+                            p.dose
+                        )
+                    })
                     .collect();
                 out!(
                     "  programmes   {}",
@@ -699,6 +765,28 @@ fn cmd_check(scenarios: &[String], sets: &[String]) -> Result<(), CliError> {
     } else {
         Err(CliError::Input(failures.join("\n")))
     }
+}
+
+/// `1 pair`, `2 pairs`.
+fn count(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+/// A Rust variant name as scenario files spell it (serde `snake_case`): `JointUniversity` →
+/// `joint_university`.
+pub fn file_spelling(variant: &str) -> String {
+    let mut s = String::new();
+    for (i, ch) in variant.chars().enumerate() {
+        if ch.is_ascii_uppercase() {
+            if i > 0 {
+                s.push('_');
+            }
+            s.push(ch.to_ascii_lowercase());
+        } else {
+            s.push(ch);
+        }
+    }
+    s
 }
 
 fn cmd_plot(dir: &Path, indicators: Vec<String>) -> Result<(), CliError> {
@@ -1232,13 +1320,20 @@ fn cmd_compare(specs: &[String], args: &CompareArgs) -> Result<(), CliError> {
         "at": at.iter().map(|q| q.to_string()).collect::<Vec<_>>(),
         "bootstrap_resamples": crate::stats::BOOTSTRAP_RESAMPLES,
         "kizuna_version": env!("CARGO_PKG_VERSION"),
-        "threads": threads,
     });
     staged
         .write(
             "manifest.json",
             serde_json::to_string_pretty(&manifest).unwrap_or_default() + "\n",
         )
+        .map_err(io)?;
+    // What depends on the machine goes into timing.json, so manifest.json is reproducible.
+    let timing = serde_json::json!({
+        "simulate_seconds": started.elapsed().as_secs_f64(),
+        "threads": threads,
+    });
+    staged
+        .write("timing.json", timing.to_string() + "\n")
         .map_err(io)?;
     let mut plots = 0;
     if !args.no_plots {

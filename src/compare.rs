@@ -248,7 +248,7 @@ pub fn compare(arms: &[Arm], indicators: &[String], at: &[Quarter], seed: u64) -
 }
 
 fn cell(v: Option<f64>) -> String {
-    v.map(|x| format!("{x}")).unwrap_or_default()
+    crate::numfmt::opt_float(v)
 }
 
 /// `compare.csv` (header [`HEADER`]).

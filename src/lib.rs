@@ -7,6 +7,7 @@ pub mod cli;
 pub mod compare;
 pub mod indicators;
 pub mod model;
+pub mod numfmt;
 pub mod observed;
 pub mod output;
 pub mod plot;

@@ -288,7 +288,7 @@ pub fn fit(
 }
 
 fn opt(v: Option<f64>) -> String {
-    v.map(|x| format!("{x}")).unwrap_or_default()
+    crate::numfmt::opt_float(v)
 }
 
 pub fn fit_rows_csv(rows: &[FitRow]) -> String {
@@ -306,10 +306,10 @@ pub fn fit_rows_csv(rows: &[FitRow]) -> String {
             r.series,
             r.column,
             r.year,
-            r.observed,
-            r.model_median,
-            r.model_q05,
-            r.model_q95,
+            crate::numfmt::float(r.observed),
+            crate::numfmt::float(r.model_median),
+            crate::numfmt::float(r.model_q05),
+            crate::numfmt::float(r.model_q95),
             opt(ratio)
         );
     }

@@ -9,7 +9,7 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 fn num(v: f64) -> String {
-    format!("{v}")
+    crate::numfmt::float(v)
 }
 
 fn opt(v: Option<f64>) -> String {
@@ -187,7 +187,6 @@ pub struct Manifest<'a> {
     pub seed: u64,
     pub replications: u32,
     pub kizuna_version: &'static str,
-    pub threads: usize,
     pub horizon: String,
     pub shocks: Vec<&'a str>,
     /// Shocks whose resilience is measured (a scenario may switch it off per shock).

@@ -309,7 +309,7 @@ pub const SUMMARY_STATS_HEADER: &str =
     "metric,n_defined,n_undefined,mean,sd,se,ci95_lo,ci95_hi,median,q05,q95";
 
 fn cell(v: Option<f64>) -> String {
-    v.map(|x| format!("{x}")).unwrap_or_default()
+    crate::numfmt::opt_float(v)
 }
 
 /// `summary_stats.csv` from the text of `summary.csv`: one row per metric column (every column
@@ -438,9 +438,9 @@ mod tests {
         let lines: Vec<&str> = out.lines().collect();
         assert_eq!(lines[0], SUMMARY_STATS_HEADER);
         assert_eq!(lines.len(), 3);
-        assert!(lines[1].starts_with("final.x.A,2,0,2,"), "{}", lines[1]);
+        assert!(lines[1].starts_with("final.x.A,2,0,2.0,"), "{}", lines[1]);
         assert!(
-            lines[2].starts_with("s.x.A.recovery_quarters,1,1,4,,,,,4,4,4"),
+            lines[2].starts_with("s.x.A.recovery_quarters,1,1,4.0,,,,,4.0,4.0,4.0"),
             "{}",
             lines[2]
         );

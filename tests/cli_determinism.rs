@@ -1,5 +1,6 @@
 //! Byte-level determinism of `kizuna run`: the default scenario with 3 replications gives the
-//! same bytes with 1 and 2 worker threads (manifest.json differs only in `threads`), the same
+//! same bytes with 1 and 2 worker threads (manifest.json included; the thread count is in
+//! `timing.json`), the same
 //! bytes when run twice, different results with a different `--seed`, and replication 0 does not
 //! depend on how many replications are run.
 
@@ -83,26 +84,15 @@ fn one_and_two_threads_give_byte_identical_results() {
     for f in RESULT_FILES {
         assert_same_bytes(&one, two, f);
     }
-    let (m1, m2) = (manifest(&one), manifest(two));
-    assert_eq!(m1["threads"], 1);
-    assert_eq!(m2["threads"], 2);
-    let strip = |mut m: serde_json::Value| {
-        m.as_object_mut().unwrap().remove("threads");
-        m
+    // manifest.json holds nothing that depends on the machine: the thread count is in
+    // timing.json.
+    assert_same_bytes(&one, two, "manifest.json");
+    assert!(manifest(two).get("threads").is_none());
+    let timing = |d: &Path| -> serde_json::Value {
+        serde_json::from_str(&fs::read_to_string(d.join("timing.json")).unwrap()).unwrap()
     };
-    assert_eq!(
-        strip(m1),
-        strip(m2),
-        "manifest.json differs beyond `threads`"
-    );
-    // And textually: only the threads line differs.
-    let t1 = fs::read_to_string(one.join("manifest.json")).unwrap();
-    let t2 = fs::read_to_string(two.join("manifest.json")).unwrap();
-    assert_eq!(
-        t1.replace("\"threads\": 1", "\"threads\": 2"),
-        t2,
-        "manifest.json text differs beyond `threads`"
-    );
+    assert_eq!(timing(&one)["threads"], 1);
+    assert_eq!(timing(two)["threads"], 2);
     let reps: std::collections::BTreeSet<String> = fs::read_to_string(two.join("timeseries.csv"))
         .unwrap()
         .lines()
@@ -180,5 +170,77 @@ fn replication_zero_does_not_depend_on_the_replication_count() {
     assert!(
         a == b,
         "replication 0 differs between a 1-replication and a 3-replication run"
+    );
+}
+
+/// Integer columns of the run's CSV files; every other numeric cell is an f64 and must read as a
+/// float to a type-inferring reader (polars, pandas): `0.0`, never `0`.
+fn is_integer_column(file: &str, column: &str) -> bool {
+    match file {
+        "timeseries.csv" => ["replication", "step", "year", "quarter"].contains(&column),
+        "resilience.csv" => [
+            "replication",
+            "start_step",
+            "start_year",
+            "start_quarter",
+            "recovery_quarters",
+        ]
+        .contains(&column),
+        "resilience_paths.csv" => ["replication", "step", "year", "quarter"].contains(&column),
+        "summary.csv" => column == "replication" || column.ends_with(".recovery_quarters"),
+        "summary_stats.csv" => ["n_defined", "n_undefined"].contains(&column),
+        "fit.csv" => column == "year",
+        "fit_summary.csv" => column == "points",
+        _ => false,
+    }
+}
+
+#[test]
+fn float_columns_never_hold_a_bare_integer() {
+    let dir = three_reps_two_threads();
+    for file in [
+        "timeseries.csv",
+        "summary.csv",
+        "summary_stats.csv",
+        "resilience.csv",
+        "resilience_paths.csv",
+        "fit.csv",
+        "fit_summary.csv",
+    ] {
+        let text = fs::read_to_string(dir.join(file)).unwrap();
+        let mut lines = text.lines();
+        let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+        let mut float_cells = 0;
+        // The early rows are what a reader infers the types from.
+        for (n, line) in lines.take(200).enumerate() {
+            for (cell, column) in line.split(',').zip(&header) {
+                if cell.parse::<f64>().is_err() {
+                    continue; // empty (undefined) or text (ids, names)
+                }
+                let integer = cell.parse::<i64>().is_ok();
+                if is_integer_column(file, column) {
+                    assert!(
+                        integer,
+                        "{file} line {}: {column} = {cell:?} is not an integer",
+                        n + 2
+                    );
+                } else {
+                    float_cells += 1;
+                    assert!(
+                        !integer,
+                        "{file} line {}: float column {column} holds the bare integer {cell:?}",
+                        n + 2
+                    );
+                }
+            }
+        }
+        assert!(float_cells > 0, "{file}: no float cells checked");
+    }
+    // The first row of the time series is where the zeros are (nothing has happened yet).
+    let ts = fs::read_to_string(dir.join("timeseries.csv")).unwrap();
+    let first = ts.lines().nth(1).unwrap();
+    assert!(
+        first.contains(",0.0"),
+        "expected zeros written as 0.0 in {first}"
     );
 }

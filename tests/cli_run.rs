@@ -96,7 +96,13 @@ fn assert_run_dir_as_documented(
     assert_eq!(m["replications"], replications as u64, "{m}");
     assert!(m["seed"].is_u64(), "{m}");
     assert_eq!(m["kizuna_version"], env!("CARGO_PKG_VERSION"), "{m}");
-    assert!(m["threads"].as_u64().unwrap_or(0) >= 1, "{m}");
+    assert!(
+        m.get("threads").is_none(),
+        "threads belongs in timing.json: {m}"
+    );
+    let timing: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(dir.join("timing.json")).unwrap()).unwrap();
+    assert!(timing["threads"].as_u64().unwrap_or(0) >= 1, "{timing}");
     let sha = m["scenario_sha256"].as_str().unwrap_or_default();
     assert!(
         sha.len() == 64

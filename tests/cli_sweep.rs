@@ -168,9 +168,10 @@ fn sweep_writes_documented_files() {
         .collect();
     assert_eq!(rows.len(), 12);
     // Grid order: the last parameter fastest; replication r has the same seed at every point.
-    assert_eq!(rows[0][..5], ["0", "0", rows[0][2], "1", "0"]);
-    assert_eq!(rows[2][..5], ["1", "0", rows[0][2], "1", "0.5"]);
-    assert_eq!(rows[11][..5], ["5", "1", rows[1][2], "4", "0.5"]);
+    // Both parameters are real-valued, so they are written as floats (1.0, never 1).
+    assert_eq!(rows[0][..5], ["0", "0", rows[0][2], "1.0", "0.0"]);
+    assert_eq!(rows[2][..5], ["1", "0", rows[0][2], "1.0", "0.5"]);
+    assert_eq!(rows[11][..5], ["5", "1", rows[1][2], "4.0", "0.5"]);
     assert_ne!(rows[0][2], rows[1][2]);
     for r in &rows {
         for v in &r[5..] {

@@ -4,6 +4,7 @@
 pub mod builtin;
 pub mod diagnostics;
 pub mod document;
+pub mod json_schema;
 pub mod keypath;
 pub mod load;
 pub mod raw;
@@ -11,4 +12,5 @@ pub mod reference;
 pub mod schema_check;
 pub mod validate;
 
+pub use json_schema::json_schema;
 pub use load::{LoadedScenario, load};

@@ -478,7 +478,7 @@ impl Reporter {
 fn fmt_value(v: &toml::Value) -> String {
     match v {
         toml::Value::String(s) => s.clone(),
-        toml::Value::Float(f) => f.to_string(),
+        toml::Value::Float(f) => crate::numfmt::float(*f),
         toml::Value::Integer(i) => i.to_string(),
         toml::Value::Boolean(b) => b.to_string(),
         other => other.to_string(),
@@ -486,7 +486,7 @@ fn fmt_value(v: &toml::Value) -> String {
 }
 
 fn fmt_opt(v: Option<f64>) -> String {
-    v.map(|x| x.to_string()).unwrap_or_default()
+    crate::numfmt::opt_float(v)
 }
 
 /// Writes `bytes` to `path` atomically (temporary file in the same directory, fsync, rename).

@@ -1,0 +1,156 @@
+//! The researcher's toolbox: `kizuna indicators` (and the committed docs/INDICATORS.md),
+//! `kizuna schema` (validates every built-in scenario, rejects broken ones), `kizuna completions`
+//! and the human-readable `kizuna check` summary.
+
+#[path = "cli_support.rs"]
+mod support;
+
+use support::*;
+
+#[test]
+fn committed_indicator_catalogue_matches_kizuna_indicators() {
+    let r = kizuna(["indicators", "--format", "markdown"]);
+    r.expect_code(0).expect_no_panic();
+    let path = repo_root().join("docs/INDICATORS.md");
+    let committed = std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
+    if committed != r.stdout {
+        let line = committed
+            .lines()
+            .zip(r.stdout.lines())
+            .position(|(a, b)| a != b)
+            .map_or_else(
+                || committed.lines().count().min(r.stdout.lines().count()) + 1,
+                |i| i + 1,
+            );
+        panic!(
+            "docs/INDICATORS.md is stale (first difference at line {line}); regenerate it with\n    \
+             cargo run --release -- indicators --format markdown > docs/INDICATORS.md"
+        );
+    }
+}
+
+#[test]
+fn indicators_prints_every_indicator_in_each_format() {
+    let text = kizuna(["indicators"]);
+    text.expect_code(0);
+    let csv = kizuna(["indicators", "--format", "csv"]);
+    csv.expect_code(0);
+    assert!(text.stdout.starts_with("name "), "{}", text.stdout);
+    assert!(
+        csv.stdout
+            .starts_with("name,scope,unit,aggregation,description\n")
+    );
+    for spec in kizuna::indicators::CATALOGUE {
+        assert!(text.stdout.contains(spec.name), "{} missing", spec.name);
+        assert!(csv.stdout.contains(&format!("\n{},", spec.name)));
+    }
+    assert_eq!(
+        text.stdout.lines().count(),
+        kizuna::indicators::CATALOGUE.len() + 1
+    );
+}
+
+fn schema() -> jsonschema::Validator {
+    let r = kizuna(["schema", "scenario"]);
+    r.expect_code(0).expect_no_panic();
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).expect("schema is JSON");
+    assert_eq!(v["$schema"], "https://json-schema.org/draft/2020-12/schema");
+    assert_eq!(v["$id"], "urn:kizuna:schema:scenario");
+    jsonschema::validator_for(&v).expect("a valid JSON Schema")
+}
+
+fn toml_to_json(text: &str) -> serde_json::Value {
+    let t: toml::Value = toml::from_str(text).expect("TOML");
+    serde_json::to_value(t).expect("TOML as JSON")
+}
+
+fn errors(v: &jsonschema::Validator, doc: &serde_json::Value) -> Vec<String> {
+    v.iter_errors(doc)
+        .map(|e| format!("{} at {}", e, e.instance_path()))
+        .collect()
+}
+
+#[test]
+fn schema_validates_every_built_in_scenario_as_written_and_resolved() {
+    let v = schema();
+    for (name, text) in kizuna::scenario::builtin::SCENARIOS {
+        let e = errors(&v, &toml_to_json(text));
+        assert!(e.is_empty(), "{name} as written: {e:#?}");
+        let loaded = kizuna::scenario::load(Some(name.trim_end_matches(".toml")), &[])
+            .unwrap_or_else(|d| panic!("{name}: {d}"));
+        let e = errors(&v, &toml_to_json(&loaded.doc.to_toml_string()));
+        assert!(e.is_empty(), "{name} resolved: {e:#?}");
+    }
+}
+
+#[test]
+fn schema_rejects_broken_scenarios() {
+    let v = schema();
+    let base = kizuna::scenario::builtin::SCENARIOS[0].1;
+    let mut doc = toml_to_json(base);
+    doc["countries"][0]["culture"]["pdi"] = serde_json::json!("high");
+    assert!(!errors(&v, &doc).is_empty(), "a string PDI was accepted");
+    let mut doc = toml_to_json(base);
+    doc["nmae"] = serde_json::json!("typo");
+    assert!(!errors(&v, &doc).is_empty(), "an unknown key was accepted");
+    let mut doc = toml_to_json(base);
+    doc.as_object_mut().unwrap().remove("horizon");
+    assert!(
+        !errors(&v, &doc).is_empty(),
+        "a complete file without horizon was accepted"
+    );
+    // A variant may leave out what it inherits, but not misspell or mistype it.
+    let variant = toml_to_json(
+        "extends = \"vietnam_japan.toml\"\nname = \"x\"\n[[shocks]]\nid = \"covid19\"\nintensity = 1.5\n",
+    );
+    assert!(
+        errors(&v, &variant).is_empty(),
+        "{:#?}",
+        errors(&v, &variant)
+    );
+    let bad = toml_to_json(
+        "extends = \"vietnam_japan.toml\"\n[[shocks]]\nid = \"covid19\"\nintensty = 1.5\n",
+    );
+    assert!(
+        !errors(&v, &bad).is_empty(),
+        "a misspelt shock key was accepted"
+    );
+}
+
+#[test]
+fn completions_for_bash_zsh_fish() {
+    for shell in ["bash", "zsh", "fish"] {
+        let r = kizuna(["completions", shell]);
+        r.expect_code(0).expect_no_panic();
+        assert!(
+            r.stdout.len() > 200 && r.stdout.contains("kizuna"),
+            "{shell}: {}",
+            r.stdout
+        );
+        for sub in ["run", "indicators", "schema"] {
+            assert!(r.stdout.contains(sub), "{shell} completion lacks {sub}");
+        }
+    }
+    kizuna(["completions", "tcsh"]).expect_code(2);
+}
+
+#[test]
+fn check_prints_scenario_file_spellings_and_plurals() {
+    let r = kizuna(["check", "vietnam_japan", "mitigation_full"]);
+    r.expect_code(0).expect_no_panic();
+    let out = &r.stdout;
+    assert!(out.contains("1 pair,"), "{out}");
+    assert!(!out.contains("1 pairs"), "{out}");
+    assert!(out.contains("(liaison, dose"), "{out}");
+    assert!(out.contains("(cooperation_mode, dose"), "{out}");
+    assert!(out.contains("(joint_training, dose"), "{out}");
+    for rust_name in [
+        "Liaison",
+        "CooperationMode",
+        "JointTraining",
+        "JointUniversity",
+    ] {
+        assert!(!out.contains(rust_name), "Rust name {rust_name} in {out}");
+    }
+}
