@@ -307,16 +307,22 @@ impl World {
                         .iter()
                         .position(|&l| l == id as u32)
                     {
-                        self.firms.suppliers[f].copy_within(slot + 1..n, slot);
-                        self.firms.supply_links[f].copy_within(slot + 1..n, slot);
-                        self.firms.suppliers[f][n - 1] = NONE_U32;
-                        self.firms.supply_links[f][n - 1] = NONE_U32;
-                        self.firms.n_suppliers[f] -= 1;
+                        self.remove_supplier_slot(f, slot);
                     }
                 }
                 _ => {}
             }
         }
+    }
+
+    /// Drops supplier slot `slot` of foreign firm `f`, shifting the later slots down.
+    fn remove_supplier_slot(&mut self, f: usize, slot: usize) {
+        let n = self.firms.n_suppliers[f] as usize;
+        self.firms.suppliers[f].copy_within(slot + 1..n, slot);
+        self.firms.supply_links[f].copy_within(slot + 1..n, slot);
+        self.firms.suppliers[f][n - 1] = NONE_U32;
+        self.firms.supply_links[f][n - 1] = NONE_U32;
+        self.firms.n_suppliers[f] -= 1;
     }
 
     /// Ends every partnership of a foreign firm that leaves (its supply contracts and its JV).
@@ -327,12 +333,7 @@ impl World {
                 self.end_partnership(link, EndReason::FirmExit);
             } else {
                 // Keep the slot list consistent even if the link already ended.
-                let n = self.firms.n_suppliers[f] as usize;
-                self.firms.suppliers[f].copy_within(1..n, 0);
-                self.firms.supply_links[f].copy_within(1..n, 0);
-                self.firms.suppliers[f][n - 1] = NONE_U32;
-                self.firms.supply_links[f][n - 1] = NONE_U32;
-                self.firms.n_suppliers[f] -= 1;
+                self.remove_supplier_slot(f, 0);
             }
         }
         let jv = self.firms.jv_link[f];
