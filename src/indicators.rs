@@ -256,6 +256,14 @@ pub const CATALOGUE: &[IndicatorSpec] = &[
         "People of the partner settled in the donor country (permanent residents: settled at the start plus engineers who settled); part of residents_persons and engineers_persons."
     ),
     spec!(
+        "programme_cost_usd_per_q",
+        Pair,
+        "USD per quarter",
+        "Mitigation programme costs",
+        FlowPerQuarter,
+        "Cost of the running mitigation programmes that serve the pair, paid out of the funder's budget (`funded_by`: a donor's aid budget before allocation, or the host's public investment)."
+    ),
+    spec!(
         "exports_usd_per_q",
         Pair,
         "USD per quarter",
@@ -374,6 +382,14 @@ pub const CATALOGUE: &[IndicatorSpec] = &[
         "Direct shock loss",
         FlowPerQuarter,
         "Output lost directly to capacity shocks (capacity removed times pre-shock utilisation)."
+    ),
+    spec!(
+        "supplier_investment_usd_per_q",
+        Country,
+        "USD per quarter",
+        "Domestic supplier investment",
+        FlowPerQuarter,
+        "Capital that domestic firms add to serve their customers' orders, financed out of their own operating surplus (at most `self_financing_share` of output)."
     ),
     spec!(
         "public_capital_ratio",

@@ -390,3 +390,28 @@ proptest! {
         }
     }
 }
+
+/// `funded_by` names a donor of the scenario or "host"; anything else is refused at its key path
+/// with the donors that exist.
+#[test]
+fn programme_funder_must_be_a_donor_or_the_host() {
+    let err = match from_text(
+        "funder.toml",
+        "extends = \"vietnam_japan\"\n[[programmes]]\ncode = \"jica_experts_liaison\"\nfunded_by = \"JAICA\"\n",
+        &[],
+    ) {
+        Ok(_) => panic!("an unknown funder was accepted"),
+        Err(e) => e.to_string(),
+    };
+    assert!(err.contains("funded_by"), "{err}");
+    assert!(
+        err.contains("JICA"),
+        "the error should suggest the donors: {err}"
+    );
+    from_text(
+        "funder.toml",
+        "extends = \"vietnam_japan\"\n[[programmes]]\ncode = \"jica_experts_liaison\"\nfunded_by = \"host\"\n",
+        &[],
+    )
+    .expect("\"host\" is a funder");
+}

@@ -503,38 +503,41 @@ fn p1_pair_trust_collapses_faster_than_it_recovers() {
     }
 }
 
+/// SD(Δln annual gross ODA received) / SD(Δln annual mean GDP) of `country`, `first_year`–2024.
+fn aid_to_gdp_volatility_ratio(cfg: &Config, s: &Series, country: &str, first_year: i32) -> f64 {
+    let aid = column(s, &format!("oda_gross_received_usd_per_q.{country}"));
+    let gdp = column(s, &format!("gdp_usd_per_year.{country}"));
+    let first = cfg
+        .step_of(kizuna::model::time::Quarter::new(first_year, 1))
+        .unwrap() as usize;
+    let years: Vec<(f64, f64)> = (0..(2025 - first_year) as usize)
+        .map(|y| {
+            let q = first + 4 * y;
+            (
+                aid[q..q + 4].iter().sum(),
+                gdp[q..q + 4].iter().sum::<f64>() / 4.0,
+            )
+        })
+        .collect();
+    let sd_dln = |xs: Vec<f64>| {
+        let d: Vec<f64> = xs.windows(2).map(|w| (w[1] / w[0]).ln()).collect();
+        let m = mean(&d);
+        (d.iter().map(|x| (x - m).powi(2)).sum::<f64>() / d.len() as f64).sqrt()
+    };
+    sd_dln(years.iter().map(|y| y.0).collect()) / sd_dln(years.iter().map(|y| y.1).collect())
+}
+
 /// P6 (Kharas 2008; Desai & Kharas 2011): SD(Δln aid)/SD(Δln GDP) ≈ 5 (3–7) in baseline runs,
-/// annual data 1995–2024 of the default replay.
+/// annual data 1995–2024 of the default replay. Calibration-adjacent: σ_a and σ_u were fitted to
+/// Vietnam's observed SD(Δln net ODA) 1995–2012 (0.25); this is a different window and measure,
+/// the validation is `p6_holds_for_thailand_and_indonesia_with_the_same_parameters`.
 #[test]
-#[ignore = "fails on the v2 model: the ratio is 1.1–1.25 in the default replay (disbursement from the \
-            pipeline smooths the budget shocks); reported on issue 8, not loosened"]
 fn p6_aid_is_far_more_volatile_than_gdp() {
     let cfg = kizuna::scenario::load::load(Some("vietnam_japan"), &[])
         .expect("built-in loads")
         .config;
     for r in 0..2u32 {
-        let s = series(&cfg, r);
-        let aid = column(&s, "oda_gross_received_usd_per_q.VNM");
-        let gdp = column(&s, "gdp_usd_per_year.VNM");
-        let first = cfg
-            .step_of(kizuna::model::time::Quarter::new(1995, 1))
-            .unwrap() as usize;
-        let years: Vec<(f64, f64)> = (0..30)
-            .map(|y| {
-                let q = first + 4 * y;
-                (
-                    aid[q..q + 4].iter().sum(),
-                    gdp[q..q + 4].iter().sum::<f64>() / 4.0,
-                )
-            })
-            .collect();
-        let sd_dln = |xs: Vec<f64>| {
-            let d: Vec<f64> = xs.windows(2).map(|w| (w[1] / w[0]).ln()).collect();
-            let m = mean(&d);
-            (d.iter().map(|x| (x - m).powi(2)).sum::<f64>() / d.len() as f64).sqrt()
-        };
-        let ratio = sd_dln(years.iter().map(|y| y.0).collect())
-            / sd_dln(years.iter().map(|y| y.1).collect());
+        let ratio = aid_to_gdp_volatility_ratio(&cfg, &series(&cfg, r), "VNM", 1995);
         assert!(
             (3.0..=7.0).contains(&ratio),
             "replication {r}: SD(Δln aid)/SD(Δln GDP) = {ratio:.2}"
@@ -542,7 +545,30 @@ fn p6_aid_is_far_more_volatile_than_gdp() {
     }
 }
 
-/// P8 (domain notes §3.3): in the default replay, ODA/GNI roughly halves over 2003–2013; pair
+/// P6, validation: Thailand and Indonesia in `asean_japan`, whose aid volatility nobody fitted,
+/// have SD(Δln aid)/SD(Δln GDP) in 3–7 too (2000–2024, the scenario's horizon; mean over 3
+/// replications per country).
+#[test]
+fn p6_holds_for_thailand_and_indonesia_with_the_same_parameters() {
+    let cfg = kizuna::scenario::load::load(Some("asean_japan"), &[])
+        .expect("built-in loads")
+        .config;
+    let runs: Vec<Series> = (0..3u32).map(|r| series(&cfg, r)).collect();
+    for country in ["THA", "IDN"] {
+        let ratios: Vec<f64> = runs
+            .iter()
+            .map(|s| aid_to_gdp_volatility_ratio(&cfg, s, country, 2000))
+            .collect();
+        let m = mean(&ratios);
+        assert!(
+            (3.0..=7.0).contains(&m),
+            "{country}: SD(Δln aid)/SD(Δln GDP) = {m:.2} (replications {ratios:?})"
+        );
+    }
+}
+
+/// P8 (domain notes §3.3), validation: in the default replay, ODA/GNI roughly halves over
+/// 2003–2013 (three-year means); pair
 /// trust dips after the 2008 and 2014 suspensions and recovers; Japanese FDI keeps growing after
 /// 2015 while withdrawals are not zero.
 #[test]
@@ -557,11 +583,14 @@ fn p8_graduation_trajectory_of_the_default_replay() {
     for r in 0..2u32 {
         let s = series(&cfg, r);
         let aid_gni = column(&s, "aid_gni_ratio.VNM");
-        let year_mean = |y: i32| mean(&aid_gni[q(y, 1)..q(y, 1) + 4]);
-        let ratio = year_mean(2013) / year_mean(2003);
+        // Three-year means around 2003 and 2013: aid is as volatile as observed (P6), so one
+        // year swings by ±30 % (data: 2012/2003 = 0.55 but 2010/2003 = 0.34; 2010–12 over
+        // 2002–04 = 0.51).
+        let three_years = |y: i32| mean(&aid_gni[q(y - 1, 1)..q(y + 1, 1) + 4]);
+        let ratio = three_years(2013) / three_years(2003);
         assert!(
             (0.35..=0.65).contains(&ratio),
-            "replication {r}: ODA/GNI 2013/2003 = {ratio:.3}, expected ≈ ½"
+            "replication {r}: ODA/GNI 2012–14 over 2002–04 = {ratio:.3}, expected ≈ ½"
         );
         let trust = column(&s, "pair_trust.VNM-JPN");
         for (y, k) in [(2008, 4), (2014, 2)] {
@@ -586,4 +615,275 @@ fn p8_graduation_trajectory_of_the_default_replay() {
         let out: f64 = withdrawn[q(2016, 1)..q(2024, 4)].iter().sum();
         assert!(out > 0.0, "replication {r}: no FDI withdrawn after 2015");
     }
+}
+
+/// A programme with a cost and no effect yet (initiation 2005–2009): who pays.
+fn costly_programme(funded_by: Option<&str>, cost_usd_per_q: f64) -> String {
+    let funder = funded_by.map_or(String::new(), |f| format!("funded_by = \"{f}\"\n"));
+    format!(
+        "[[programmes]]\ncode = \"training\"\nlever = \"joint_training\"\npair = \"HOST-HOME\"\n\
+         dose = 0.5\nstart = \"2005Q1\"\nimplementation_start = \"2010Q1\"\n\
+         cost_usd_per_quarter = {cost_usd_per_q}\n{funder}"
+    )
+}
+
+/// Money has sources (MODEL.md v2): a programme's cost comes out of the donor's aid budget by
+/// default (commitments fall in its first quarter by cost/budget ≈ 0.5 bn / 5 bn per quarter,
+/// budget scaled by GDP and the AR deviations), or out of the host's public investment with
+/// `funded_by = "host"` (commitments unchanged, public capital lower); it is reported as
+/// `programme_cost_usd_per_q`. The ledgers balance (invariants checked every step).
+#[test]
+fn programme_costs_come_out_of_the_funders_budget() {
+    let run = |extra: String| series(&dependent_world(ONE_DONOR, 30.0e9, &extra), 0);
+    let free = run(costly_programme(None, 0.0));
+    let donor_paid = run(costly_programme(None, 5.0e8));
+    let host_paid = run(costly_programme(Some("host"), 5.0e8));
+    let cfg = dependent_world(ONE_DONOR, 30.0e9, "");
+    let first = cfg
+        .step_of(kizuna::model::time::Quarter::new(2005, 1))
+        .unwrap() as usize;
+    let committed = |s: &Series| column(s, "oda_committed_usd_per_q.HOST-HOME")[first];
+    let fall = 1.0 - committed(&donor_paid) / committed(&free);
+    assert!(
+        (0.05..0.25).contains(&fall),
+        "donor-paid programme: commitments fall by {fall:.3} in its first quarter"
+    );
+    assert_eq!(committed(&host_paid), committed(&free));
+    let cost = column(&donor_paid, "programme_cost_usd_per_q.HOST-HOME");
+    assert_eq!((cost[first - 1], cost[first]), (0.0, 5.0e8));
+    let capital = |s: &Series| column(s, "public_capital_ratio.HOST")[first + 19];
+    assert!(
+        capital(&host_paid) < capital(&free),
+        "host-paid programme: public capital ratio {} vs {}",
+        capital(&host_paid),
+        capital(&free)
+    );
+}
+
+/// Three hosts for locational learning: A and B in one cultural block, C in another, all with the
+/// same culture and size, so only where an investor has been differs.
+fn three_hosts() -> Config {
+    let host = |code: &str, block: &str| {
+        format!(
+            "[[countries]]\ncode = \"{code}\"\nblock = \"{block}\"\n\
+             culture = {{ pdi = 70, idv = 20, mas = 40, uai = 30, lto = 57, ivr = 35 }}\n\
+             gdp = {{ start_usd_per_year = 60.0e9, growth_per_year = 0.06 }}\n\
+             population = {{ start = 50.0e6, growth_per_year = 0.01 }}\n\
+             capacity_initial = 0.4\ncapacity_floor = 0.35\n\
+             [[pairs]]\ncode = \"{code}-HOME\"\npartner = \"{code}\"\ndonor = \"HOME\"\n\
+             distance_km = 3600\n\
+             [[firms]]\ncode = \"locals_{code}\"\ncountry = \"{code}\"\nkind = \"domestic\"\n\
+             count = 900\ncapital_usd_median = 8.0e6\n"
+        )
+    };
+    let text = format!(
+        r#"
+name = "locational_learning"
+[horizon]
+start = "2000Q1"
+end = "2024Q4"
+[run]
+seed = 17
+[[countries]]
+code = "HOME"
+block = "north"
+culture = {{ pdi = 54, idv = 46, mas = 95, uai = 92, lto = 88, ivr = 42 }}
+gdp = {{ start_usd_per_year = 4.5e12, growth_per_year = 0.01 }}
+population = {{ start = 125.0e6 }}
+capacity_initial = 0.9
+capacity_floor = 0.9
+[[firms]]
+code = "investors"
+country = "HOME"
+kind = "investor"
+count = 500
+ln_productivity_mean = 0.9
+human_capital_mean = 0.8
+capital_usd_median = 2.0e8
+{a}{b}{c}"#,
+        a = host("A", "south"),
+        b = host("B", "south"),
+        c = host("C", "west"),
+    );
+    match from_text("three_hosts.toml", &text, &[]) {
+        Ok(s) => s.config,
+        Err(e) => panic!("test scenario invalid:\n{e}"),
+    }
+}
+
+/// Poisson regression of event counts on covariates with log exposure (the exponential
+/// proportional-hazards model), by Newton–Raphson. Returns the coefficients and their standard
+/// errors (intercept first).
+fn exponential_hazard_fit(
+    x: &[Vec<f64>],
+    events: &[f64],
+    exposure: &[f64],
+) -> (Vec<f64>, Vec<f64>) {
+    let k = x[0].len();
+    let mut beta = vec![0.0; k];
+    beta[0] = (events.iter().sum::<f64>() / exposure.iter().sum::<f64>()).ln();
+    let mut info = vec![vec![0.0; k]; k];
+    for _ in 0..50 {
+        let mut grad = vec![0.0; k];
+        info = vec![vec![0.0; k]; k];
+        for ((xi, &d), &t) in x.iter().zip(events).zip(exposure) {
+            let mu = t * xi.iter().zip(&beta).map(|(a, b)| a * b).sum::<f64>().exp();
+            for a in 0..k {
+                grad[a] += (d - mu) * xi[a];
+                for b in 0..k {
+                    info[a][b] += mu * xi[a] * xi[b];
+                }
+            }
+        }
+        let step = solve(&info, &grad);
+        beta.iter_mut().zip(&step).for_each(|(b, s)| *b += s);
+        if step.iter().all(|s| s.abs() < 1e-10) {
+            break;
+        }
+    }
+    let se = (0..k)
+        .map(|a| {
+            let mut e = vec![0.0; k];
+            e[a] = 1.0;
+            solve(&info, &e)[a].sqrt()
+        })
+        .collect();
+    (beta, se)
+}
+
+/// Gaussian elimination with partial pivoting (k ≤ 5 here).
+fn solve(m: &[Vec<f64>], rhs: &[f64]) -> Vec<f64> {
+    let k = rhs.len();
+    let mut a: Vec<Vec<f64>> = m
+        .iter()
+        .zip(rhs)
+        .map(|(row, &r)| [row.clone(), vec![r]].concat())
+        .collect();
+    for col in 0..k {
+        let pivot = (col..k)
+            .max_by(|&i, &j| a[i][col].abs().total_cmp(&a[j][col].abs()))
+            .unwrap();
+        a.swap(col, pivot);
+        for row in 0..k {
+            if row != col {
+                let f = a[row][col] / a[col][col];
+                for c in col..=k {
+                    a[row][c] -= f * a[col][c];
+                }
+            }
+        }
+    }
+    (0..k).map(|i| a[i][k] / a[i][i]).collect()
+}
+
+#[test]
+fn exponential_hazard_fit_recovers_a_hand_computed_rate() {
+    // One group: 6 events in 200 quarters → λ = 0.03, β₀ = ln 0.03 = −3.50656, se = 1/√6 = 0.40825.
+    let (b, se) = exponential_hazard_fit(&[vec![1.0], vec![1.0]], &[2.0, 4.0], &[80.0, 120.0]);
+    assert!((b[0] - 0.03f64.ln()).abs() < 1e-9 && (se[0] - 6f64.sqrt().recip()).abs() < 1e-9);
+    // Two groups, rates 0.02 and 0.05: slope ln 2.5 = 0.91629.
+    let x = [vec![1.0, 0.0], vec![1.0, 1.0]];
+    let (b, _) = exponential_hazard_fit(&x, &[4.0, 10.0], &[200.0, 200.0]);
+    assert!((b[1] - 2.5f64.ln()).abs() < 1e-9, "{b:?}");
+}
+
+/// P4 (Barkema et al. 1996, 1997), validation: the termination hazard of an affiliate's
+/// partnerships falls with its parent's prior entries into the same country more than with prior
+/// entries into another country of the same block, and prior entries into another block do not
+/// lower it. Exponential hazard regression on ln(1 + prior entries) over the simulated histories
+/// of 2 replications; the same-country coefficient is below the same-block one by more than two
+/// standard errors of the difference (approximated by the larger se).
+#[test]
+#[ignore = "fails on the v2 model: β_same −0.144 (se 0.081), β_block −0.209 (se 0.091), β_other +0.039 \
+            (se 0.065) on 10,968 partnerships (1,685 terminated): experience credit acts only on \
+            cultural friction and is swamped by partnership age; reported on issue 8, not loosened"]
+fn p4_same_country_experience_lowers_the_hazard_more_than_same_block() {
+    let cfg = three_hosts();
+    let (mut x, mut events, mut exposure) = (Vec::new(), Vec::new(), Vec::new());
+    for r in 0..2u32 {
+        let (_, world) = Simulation::new(&cfg, r)
+            .run_keeping_world()
+            .expect("invariants hold");
+        let f = &world.firms;
+        let horizon = cfg.steps() as u32;
+        // Prior entries of each affiliate's parent, by host, at its entry (firms are in entry order).
+        let mut entries = std::collections::BTreeMap::<(u32, u16), f64>::new();
+        let mut prior = vec![[0.0f64; 3]; f.len()];
+        for id in 0..f.len() {
+            if f.parent[id] == kizuna::model::world::NONE_U32 {
+                continue;
+            }
+            let host = f.pair[id].0;
+            let same_block = |h: u16| h != host && h < 2 && host < 2;
+            let mut counts = [0.0; 3];
+            for h in 0..3u16 {
+                let n = entries.get(&(f.parent[id], h)).copied().unwrap_or(0.0);
+                let slot = if h == host {
+                    0
+                } else if same_block(h) {
+                    1
+                } else {
+                    2
+                };
+                counts[slot] += n;
+            }
+            prior[id] = counts;
+            *entries.entry((f.parent[id], host)).or_default() += 1.0;
+        }
+        let p = &world.partnerships;
+        for i in 0..p.len() {
+            let foreign = p.foreign[i];
+            if foreign == kizuna::model::world::NONE_U32
+                || f.parent[foreign as usize] == kizuna::model::world::NONE_U32
+            {
+                continue;
+            }
+            let end = if p.end_step[i] == kizuna::model::world::NONE_U32 {
+                horizon
+            } else {
+                p.end_step[i]
+            };
+            let counts = prior[foreign as usize];
+            // Entry year (centred) controls for the calendar: later entrants meet other trust.
+            let year = (p.start_step[i] as f64 - 50.0) / 4.0;
+            x.push(vec![
+                1.0,
+                counts[0].ln_1p(),
+                counts[1].ln_1p(),
+                counts[2].ln_1p(),
+                year,
+            ]);
+            events.push(f64::from(
+                p.end_reason[i] == kizuna::model::world::EndReason::Terminated,
+            ));
+            exposure.push((end - p.start_step[i]).max(1) as f64);
+        }
+    }
+    let with_same = x.iter().filter(|r| r[1] > 0.0).count();
+    let with_block = x.iter().filter(|r| r[2] > 0.0).count();
+    assert!(
+        with_same > 200 && with_block > 200,
+        "too few experienced entries: {with_same}, {with_block}"
+    );
+    let (b, se) = exponential_hazard_fit(&x, &events, &exposure);
+    let margin = 2.0 * se[1].max(se[2]);
+    assert!(
+        b[1] < b[2] - margin && b[2] < 0.0,
+        "β_same {:.3} (se {:.3}), β_block {:.3} (se {:.3}), β_other {:.3} (se {:.3}), β_year {:.3}; {} partnerships, {} terminated",
+        b[1],
+        se[1],
+        b[2],
+        se[2],
+        b[3],
+        se[3],
+        b[4],
+        x.len(),
+        events.iter().sum::<f64>()
+    );
+    assert!(
+        b[3].abs() < 2.0 * se[3] + 0.05,
+        "β_other {:.3} (se {:.3}) should be ≈ 0",
+        b[3],
+        se[3]
+    );
 }

@@ -5,9 +5,13 @@
 //! `cut_d = ln(1/(1 − c))` while an aid cut of size c lasts.
 //!
 //! Allocation (A2), need = GNI per capita at the start over now: `w_dc = need_c^α_N (Y_c/Y_c,0)^α_S S_dc (T_gov)^α_T (1 + h_herd A_−d,c/Ā_−d)`, commitments
-//! `B_d/4 · w_dc / (Σ w + W_other) · elig_dc`; the rest of the budget goes to recipients outside
-//! the scenario (retained). Commitments fill a pipeline; a share `d(K_c) = d₀ + (d₁ − d₀) K_c` of
-//! it is disbursed each quarter; a suspension stops new commitments, not disbursements (the 2008
+//! `B_d/4 · w_dc e^{a_dc} / (Σ w + W_other) · elig_dc`, with a donor-driven allocation shock
+//! `a_dc ← φ_a a_dc + σ_a ε` drawn once a year, in the first quarter (Desai & Kharas 2011); the rest of the budget goes to recipients outside
+//! the scenario (retained). Commitments fill two pipelines: the loan share of a donor's aid a
+//! project pipeline of which a share `d(K_c) = d₀ + (d₁ − d₀) K_c` is disbursed each quarter, the
+//! grant share a grant pipeline disbursed at `g` per quarter (single-fiscal-year grant aid); the
+//! project rate carries a yearly implementation shock `exp(u_dc − var/2)`, `u_dc ← φ_u u_dc + σ_u ε`
+//! (procurement, land clearance, counterpart funds); a suspension stops new commitments, not disbursements (the 2008
 //! case shows in commitments, not in net flows). Loans are repaid after a grace period, linearly
 //! over the repayment period, so net ODA falls as old loans mature.
 //!
@@ -30,8 +34,9 @@
 //! disbursements; disbursements = receipts; loans disbursed = outstanding + repaid.
 //! Cost O(D·C) per step plus O(projects created).
 
-use super::config::{Config, ShockKind, ShockTarget};
+use super::config::{Config, Funder, ShockKind, ShockTarget};
 use super::config::{DonorId, PairId};
+use super::institutions::programme_running;
 use super::rng::stochastic_round;
 use super::trust::Evidence;
 use super::world::{AID_HISTORY_Q, NONE_U32, PartnershipInit, PartnershipMode, World};
@@ -39,6 +44,12 @@ use super::world::{AID_HISTORY_Q, NONE_U32, PartnershipInit, PartnershipMode, Wo
 /// Share of the pipeline disbursed per quarter at capacity `k`.
 pub fn disbursement_rate(at_k0: f64, at_k1: f64, k: f64) -> f64 {
     at_k0 + (at_k1 - at_k0) * k.clamp(0.0, 1.0)
+}
+
+/// `exp(u − ½ σ²/(1 − φ²))`: the implementation factor on the project disbursement rate, mean one
+/// over the stationary distribution of the AR(1) deviation u.
+pub fn implementation_factor(deviation: f64, sigma: f64, persistence: f64) -> f64 {
+    (deviation - 0.5 * sigma.powi(2) / (1.0 - persistence.powi(2)).max(1e-6)).exp()
 }
 
 /// Herfindahl index of shares of `amounts` (1 when nothing flows: a single-donor convention).
@@ -111,6 +122,16 @@ impl World {
                 * gdp_ratio.powf(p.budget_gdp_elasticity)
                 * (state.budget_deviation - state.cut_log).exp();
             self.ledger.oda_budget_usd += state.budget_q;
+            // Programmes this donor funds come out of the budget before allocation (capped by it).
+            let cost: f64 = cfg
+                .programmes
+                .iter()
+                .filter(|pr| pr.funder == Funder::Donor(DonorId(d as u16)))
+                .filter(|pr| programme_running(pr, q))
+                .map(|pr| pr.cost_usd_per_q)
+                .sum();
+            state.programme_cost_q = cost.min(state.budget_q);
+            self.ledger.programmes_donor_usd += state.programme_cost_q;
         }
 
         // Allocation weights.
@@ -163,10 +184,22 @@ impl World {
                     * r.strategic_weight
                     * gov.max(1e-6).powf(p.trust_elasticity)
                     * (1.0 + herd);
+                // Donor-driven allocation shocks (Desai & Kharas 2011): decided once a year with
+                // the budget (Japan's ODA budget and yen-loan packages are annual), AR(1) in logs.
+                let ch = &mut self.donors[d].channels[i];
+                let eps = self
+                    .streams
+                    .aid_allocation
+                    .normal(step, (d * 64 + i) as u32);
+                if step == 0 || q.quarter() == 1 {
+                    ch.allocation_deviation = p.allocation_persistence * ch.allocation_deviation
+                        + p.allocation_volatility * eps;
+                }
+                let w = w * ch.allocation_deviation.exp();
                 weights[i] = w;
                 total_w += w;
             }
-            let budget = self.donors[d].budget_q;
+            let budget = self.donors[d].budget_q - self.donors[d].programme_cost_q;
             let mut committed_total = 0.0;
             for (i, r) in dc.recipients.iter().enumerate().take(32) {
                 let share = if total_w > 0.0 {
@@ -216,7 +249,8 @@ impl World {
                 let ch = &mut self.donors[d].channels[i];
                 ch.suspended = suspended;
                 ch.committed_q = commitment;
-                ch.pipeline_usd += commitment;
+                ch.pipeline_usd += commitment * dc.loan_share;
+                ch.grant_pipeline_usd += commitment * (1.0 - dc.loan_share);
                 committed_total += commitment;
             }
             self.ledger.oda_committed_usd += committed_total;
@@ -225,18 +259,33 @@ impl World {
 
         // Disbursement, loans, repayments, projects.
         for d in 0..n_donors {
-            let dc = &cfg.donors[d];
             for i in 0..self.donors[d].channels.len() {
                 let recipient = self.donors[d].channels[i].recipient.index();
                 let k = self.countries[recipient].capacity_k;
                 let rate =
                     disbursement_rate(p.disbursement_rate_at_k0, p.disbursement_rate_at_k1, k);
+                let eps = self
+                    .streams
+                    .aid_implementation
+                    .normal(step, (d * 64 + i) as u32);
                 let ch = &mut self.donors[d].channels[i];
-                let disbursed = ch.pipeline_usd * rate;
-                ch.pipeline_usd -= disbursed;
+                if step == 0 || q.quarter() == 1 {
+                    ch.implementation_deviation = p.implementation_persistence
+                        * ch.implementation_deviation
+                        + p.implementation_volatility * eps;
+                }
+                let factor = implementation_factor(
+                    ch.implementation_deviation,
+                    p.implementation_volatility,
+                    p.implementation_persistence,
+                );
+                let loans = ch.pipeline_usd * (rate * factor).min(1.0);
+                let grants = ch.grant_pipeline_usd * p.grant_disbursement_rate;
+                ch.pipeline_usd -= loans;
+                ch.grant_pipeline_usd -= grants;
+                let disbursed = loans + grants;
                 ch.prev_disbursed_q = ch.disbursed_q;
                 ch.disbursed_q = disbursed;
-                let loans = disbursed * dc.loan_share;
                 ch.loans_by_step[step as usize] = loans;
                 if step as i64 - p.loan_grace_q as i64 >= 0 {
                     ch.repaying_stock_usd += ch.loans_by_step[(step - p.loan_grace_q) as usize];
@@ -364,7 +413,7 @@ impl World {
                 pair.oda_committed_q += ch.committed_q;
                 pair.oda_disbursed_q += ch.disbursed_q;
                 pair.oda_net_q += ch.disbursed_q - ch.repaid_q;
-                pair.oda_pipeline += ch.pipeline_usd;
+                pair.oda_pipeline += ch.pipeline_total_usd();
             }
         }
     }
@@ -379,6 +428,15 @@ mod tests {
     fn disbursement_rate_rises_linearly_with_capacity() {
         assert!((disbursement_rate(0.08, 0.30, 0.5) - 0.19).abs() < 1e-12);
         assert_eq!(disbursement_rate(0.08, 0.30, 2.0), 0.30);
+    }
+
+    #[test]
+    fn implementation_factor_is_mean_one_lognormal() {
+        // u = 0, σ 0.4, φ 0.3: stationary variance 0.16/0.91 = 0.175824 → exp(−0.087912) = 0.915841
+        assert!((implementation_factor(0.0, 0.4, 0.3) - 0.915841).abs() < 1e-6);
+        // u = 0.5: exp(0.412088) = 1.509967
+        assert!((implementation_factor(0.5, 0.4, 0.3) - 1.509967).abs() < 1e-6);
+        assert_eq!(implementation_factor(0.0, 0.0, 0.3), 1.0);
     }
 
     #[test]

@@ -216,6 +216,16 @@ pub struct ProgrammeConfig {
     pub end: Option<Quarter>,
     pub decay_after_end_per_q: f64,
     pub cost_usd_per_q: f64,
+    pub funder: Funder,
+}
+
+/// Whose budget pays a programme ("money has sources", MODEL.md v2).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Funder {
+    /// Out of the donor's aid budget, before allocation.
+    Donor(DonorId),
+    /// Out of the host country's domestic public investment.
+    Host(CountryId),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]

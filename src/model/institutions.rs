@@ -136,6 +136,7 @@ mod tests {
             end: Some(Quarter::new(2005, 1)),
             decay_after_end_per_q: 0.5,
             cost_usd_per_q: 1.0e5,
+            funder: crate::model::config::Funder::Donor(crate::model::config::DonorId(0)),
         }
     }
 

@@ -45,13 +45,19 @@ impl World {
             })
         };
         let l = &self.ledger;
-        if !close(l.oda_budget_usd, l.oda_committed_usd + l.oda_retained_usd) {
+        if !close(
+            l.oda_budget_usd,
+            l.oda_committed_usd + l.oda_retained_usd + l.programmes_donor_usd,
+        ) {
             return fail(
                 "donors".into(),
                 "ODA USD",
                 format!(
-                    "budget {} ≠ committed {} + retained {}",
-                    l.oda_budget_usd, l.oda_committed_usd, l.oda_retained_usd
+                    "budget {} ≠ committed {} + retained {} + programmes {}",
+                    l.oda_budget_usd,
+                    l.oda_committed_usd,
+                    l.oda_retained_usd,
+                    l.programmes_donor_usd
                 ),
             );
         }
@@ -59,7 +65,7 @@ impl World {
             .donors
             .iter()
             .flat_map(|d| &d.channels)
-            .map(|c| c.pipeline_usd)
+            .map(|c| c.pipeline_total_usd())
             .sum();
         if !close(
             l.oda_committed_usd + l.oda_initial_pipeline_usd,

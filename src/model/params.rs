@@ -317,6 +317,33 @@ params_struct! {
         /// Share of the pipeline disbursed per quarter at capacity K = 1 [per quarter].
         #[schemars(range(min = 0.0, max = 1.0))]
         disbursement_rate_at_k1: f64 = 0.30,
+        /// Share of the grant pipeline disbursed per quarter: grant aid and technical cooperation
+        /// run on single-fiscal-year budgets (JICA grant aid: disbursed within the Japanese fiscal
+        /// year of the exchange of notes; OECD DAC: grants disburse in the year of commitment
+        /// far more than loans), so grants follow budget and allocation shocks closely
+        /// [per quarter] [S, mean lag ≈ 1/rate = 2 quarters].
+        #[schemars(range(min = 0.0, max = 1.0))]
+        grant_disbursement_rate: f64 = 0.5,
+        /// φ_a: persistence of the AR(1) log deviation of a donor's allocation to one recipient,
+        /// redrawn once a year with the budget [per year] [P].
+        #[schemars(range(min = 0.0, max = 0.99))]
+        allocation_persistence: f64 = 0.5,
+        /// σ_a: volatility of a donor's yearly allocation to one recipient — donor-driven,
+        /// recipient-specific decisions (Desai & Kharas 2011; Japan to Vietnam: below ¥100 bn in
+        /// FY2014, ¥300 bn in FY2015) [log points per year] [C: fitted to SD(Δln net ODA) of
+        /// Vietnam 1995–2012 = 0.25, `data/oda_total_net_received.csv`].
+        #[schemars(range(min = 0.0, max = 1.5))]
+        allocation_volatility: f64 = 0.2,
+        /// φ_u: persistence of the yearly implementation shock to the project disbursement rate
+        /// [per year] [P].
+        #[schemars(range(min = 0.0, max = 0.99))]
+        implementation_persistence: f64 = 0.3,
+        /// σ_u: volatility of the yearly implementation shock to the project disbursement rate:
+        /// site clearance, procurement and counterpart-fund delays make Vietnam's ODA
+        /// disbursement erratic (undisbursed concessional ODA ≈ USD 21 bn at end-2015) [log points
+        /// per year] [C: with σ_a, fitted to SD(Δln net ODA) of Vietnam 1995–2012 = 0.25].
+        #[schemars(range(min = 0.0, max = 1.5))]
+        implementation_volatility: f64 = 0.4,
         /// Grace period before loan repayments start [quarters].
         #[schemars(range(min = 0.0, max = 80.0))]
         loan_grace_q: u32 = 40,
@@ -468,6 +495,13 @@ params_struct! {
         /// its capital per quarter (suppliers grow with their customers) [per quarter].
         #[schemars(range(min = 0.0, max = 1.0))]
         capacity_expansion_per_q: f64 = 0.25,
+        /// Most a domestic supplier can invest per quarter, as a share of its output: investment
+        /// is financed from retained operating surplus (internal funds finance most investment of
+        /// firms in Vietnam and other developing economies: World Bank Enterprise Surveys) [share
+        /// of output per quarter] [P: gross operating surplus ≈ 20–30 % of output, about half
+        /// retained].
+        #[schemars(range(min = 0.0, max = 1.0))]
+        self_financing_share: f64 = 0.12,
         /// Share of domestic supplier sales that go to domestic final demand [share].
         #[schemars(range(min = 0.0, max = 1.0))]
         domestic_final_demand_share: f64 = 0.5,

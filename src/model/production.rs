@@ -1,7 +1,8 @@
 //! SM10 production, supply chain and trade (N1).
 //!
 //! Capacity `c_f = K_f · ocr · A_f · (1 − loss_f)`; domestic firms add capital for a share
-//! `capacity_expansion_per_q` of the orders they cannot meet, where a supply-chain shock of level ℓ hits a
+//! `capacity_expansion_per_q` of the orders they cannot meet, financed out of their operating
+//! surplus (at most `self_financing_share` of this quarter's output), where a supply-chain shock of level ℓ hits a
 //! fixed share of the country's firms (each firm's exposure is drawn once per shock from its own
 //! stream). Domestic firms produce `x = min(c, D)`, with demand D = their final demand plus the
 //! local input orders of their affiliate customers (lagged one quarter: Jacobi, no order effects)
@@ -67,6 +68,7 @@ impl World {
         for c in self.countries.iter_mut() {
             c.firm_output_q = 0.0;
             c.direct_loss_q = 0.0;
+            c.supplier_investment_q = 0.0;
         }
         // Capacity and direct shock losses; public capital multiplies every firm's productivity.
         for f in 0..n {
@@ -174,9 +176,13 @@ impl World {
                     };
                     // Suppliers grow with their customers (not while a shock holds capacity down).
                     let normal = self.firms.normal_capacity[f];
+                    // Financed out of the firm's own operating surplus: no capital from nothing.
                     if demand > normal {
-                        self.firms.capital_usd[f] +=
-                            sp.capacity_expansion_per_q * (demand - normal) / unit;
+                        let investment = (sp.capacity_expansion_per_q * (demand - normal) / unit)
+                            .min(sp.self_financing_share * x);
+                        self.firms.capital_usd[f] += investment;
+                        self.countries[self.firms.country[f].index()].supplier_investment_q +=
+                            investment;
                     }
                     x
                 }

@@ -10,11 +10,14 @@
 //!   and completed capital depreciates at δ_G:
 //!   `W ← W (1 − 1/T_b) + I`, `G ← G (1 − δ_G) + W/T_b` (completion uses last quarter's W).
 //!
+//! Programmes the host funds (`funded_by = "host"`) come out of its public investment: a third
+//! stock G_forgone, built like the others from their cost, is what that spending did not build.
+//!
 //! What firms and investors read:
-//! - the ratio `r = (G_dom + G_aid)/G_dom`: public capital relative to what domestic investment
-//!   alone would have built. Firms' productivity is multiplied by `r^α_G` (α_G the output
+//! - the ratio `r = (G_dom − G_forgone + G_aid)/G_dom`: public capital relative to what domestic
+//!   investment alone would have built. Firms' productivity is multiplied by `r^α_G` (α_G the output
 //!   elasticity of public capital), so a cut lowers output with the lag of building and decay;
-//! - the expected ratio `r̂ = (G_dom + W_dom + G_aid + W_aid + e(K) ι P)/(G_dom + W_dom)`, P the
+//! - the expected ratio `r̂ = (G_dom + W_dom − G_forgone − W_forgone + G_aid + W_aid + e(K) ι P)/(G_dom + W_dom)`, P the
 //!   country's undisbursed aid pipeline: investors look ahead, so a suspension of new commitments
 //!   or a cut lowers FDI entry (`θ_G ln r̂` in I1) before any road goes unbuilt.
 //!
@@ -22,7 +25,8 @@
 //! 20 quarters' trend growth, aid stocks empty (aid-built capital from before the horizon is not
 //! known). Cost O(C + D·C) per step.
 
-use super::config::{Config, CountryConfig};
+use super::config::{Config, CountryConfig, CountryId, Funder};
+use super::institutions::programme_running;
 use super::params::PublicCapitalParams;
 use super::world::{CountryState, World};
 
@@ -77,17 +81,40 @@ impl World {
                 .iter()
                 .flat_map(|d| d.channels.iter())
                 .filter(|ch| ch.recipient.index() == c)
-                .map(|ch| ch.pipeline_usd)
+                .map(|ch| ch.pipeline_total_usd())
                 .sum();
             let efficiency = investment_efficiency(p, country.capacity_k);
             let aid_share = efficiency * p.aid_infrastructure_share;
-            let dom_investment = cc.public_investment_gdp_share * cc.gdp_usd_per_year[step] / 4.0;
+            // Programmes the host funds come out of its public investment (capped by it).
+            let host_programmes: f64 = cfg
+                .programmes
+                .iter()
+                .filter(|pr| pr.funder == Funder::Host(CountryId(c as u16)))
+                .filter(|pr| programme_running(pr, cfg.quarter_of(self.step)))
+                .map(|pr| pr.cost_usd_per_q)
+                .sum();
+            let public_investment =
+                cc.public_investment_gdp_share * cc.gdp_usd_per_year[step] / 4.0;
+            let host_programmes = host_programmes.min(public_investment);
+            self.ledger.programmes_host_usd += host_programmes;
             (country.public_wip_dom_usd, country.public_capital_dom_usd) = build_and_depreciate(
                 p,
                 country.public_wip_dom_usd,
                 country.public_capital_dom_usd,
-                dom_investment,
+                public_investment,
             );
+            // What the host's programme spending did not build, against the same reference.
+            (
+                country.public_wip_forgone_usd,
+                country.public_capital_forgone_usd,
+            ) = build_and_depreciate(
+                p,
+                country.public_wip_forgone_usd,
+                country.public_capital_forgone_usd,
+                host_programmes,
+            );
+            let forgone = country.public_capital_forgone_usd;
+            let forgone_ahead = forgone + country.public_wip_forgone_usd;
             (country.public_wip_aid_usd, country.public_capital_aid_usd) = build_and_depreciate(
                 p,
                 country.public_wip_aid_usd,
@@ -97,12 +124,12 @@ impl World {
             let dom = country.public_capital_dom_usd;
             let dom_ahead = dom + country.public_wip_dom_usd;
             country.public_capital_ratio = if dom > 0.0 {
-                (dom + country.public_capital_aid_usd) / dom
+                (dom - forgone + country.public_capital_aid_usd) / dom
             } else {
                 1.0
             };
             country.expected_public_capital_ratio = if dom_ahead > 0.0 {
-                (dom_ahead
+                (dom_ahead - forgone_ahead
                     + country.public_capital_aid_usd
                     + country.public_wip_aid_usd
                     + aid_share * pipeline)

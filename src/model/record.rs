@@ -58,6 +58,7 @@ impl World {
             "permanent_residents_persons" => s.settled as f64,
             "firm_partnerships" => s.n_active_firm as f64,
             "exports_usd_per_q" => s.exports_q,
+            "programme_cost_usd_per_q" => s.mitigation_cost_q,
             "imports_usd_per_q" => s.imports_q,
             "fdi_withdrawn_usd_per_q" => s.fdi_withdrawn_q,
             "affiliates_profitable_share" => {
@@ -92,6 +93,7 @@ impl World {
             "gdp_usd_per_year" => s.gdp_usd_per_year,
             "firm_output_usd_per_q" => s.firm_output_q,
             "direct_loss_usd_per_q" => s.direct_loss_q,
+            "supplier_investment_usd_per_q" => s.supplier_investment_q,
             "public_capital_ratio" => s.public_capital_ratio,
             "expected_public_capital_ratio" => s.expected_public_capital_ratio,
             _ => f64::NAN,

@@ -44,6 +44,8 @@ pub enum Purpose {
     Membership = 15,
     OdaProjects = 16,
     AffiliateMargin = 17,
+    AidAllocation = 18,
+    AidImplementation = 19,
 }
 
 /// Slot of a stream with one `u64` per (step, entity).

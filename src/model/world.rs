@@ -225,6 +225,8 @@ pub struct CountryState {
     pub aid_volatility: f64,
     pub firm_output_q: f64,
     pub direct_loss_q: f64,
+    /// Capital added by domestic suppliers this quarter, out of their operating surplus [USD].
+    pub supplier_investment_q: f64,
     pub mean_productivity: f64,
     /// Supply-chain shock this quarter: capacity share lost and share of firms hit.
     pub capacity_shock: f64,
@@ -236,6 +238,9 @@ pub struct CountryState {
     /// Capital financed by aid, and under construction.
     pub public_capital_aid_usd: f64,
     pub public_wip_aid_usd: f64,
+    /// Capital the host's own programme spending did not build, and its work in progress.
+    pub public_capital_forgone_usd: f64,
+    pub public_wip_forgone_usd: f64,
     /// G/G_dom: public capital relative to domestic-only.
     pub public_capital_ratio: f64,
     /// Ĝ/Ĝ_dom: the same with capital under construction and the aid pipeline (investors' view).
@@ -249,7 +254,15 @@ pub struct CountryState {
 pub struct AidChannel {
     pub recipient: CountryId,
     pub pair: PairId,
+    /// Committed, not yet disbursed: loan-financed projects (slow, at d(K)) …
     pub pipeline_usd: f64,
+    /// … and grants (fast: single-fiscal-year grant aid and technical cooperation).
+    pub grant_pipeline_usd: f64,
+    /// a_dc: AR(1) log deviation of this recipient's allocation weight (political and
+    /// strategic allocation decisions, donor-driven volatility).
+    pub allocation_deviation: f64,
+    /// u_dc: AR(1) log deviation of the project disbursement rate (implementation).
+    pub implementation_deviation: f64,
     /// Loans disbursed per step, for the grace period.
     pub loans_by_step: Vec<f64>,
     pub repaying_stock_usd: f64,
@@ -267,10 +280,19 @@ pub struct AidChannel {
     pub eligibility: f64,
 }
 
+impl AidChannel {
+    /// Everything committed and not yet disbursed [USD].
+    pub fn pipeline_total_usd(&self) -> f64 {
+        self.pipeline_usd + self.grant_pipeline_usd
+    }
+}
+
 #[derive(Debug, Clone, Default)]
 pub struct DonorState {
     pub budget_deviation: f64,
     pub budget_q: f64,
+    /// Programme costs this donor pays this quarter, out of `budget_q` [USD].
+    pub programme_cost_q: f64,
     pub cut_log: f64,
     pub channels: Vec<AidChannel>,
 }
@@ -281,6 +303,9 @@ pub struct Ledger {
     pub oda_budget_usd: f64,
     pub oda_committed_usd: f64,
     pub oda_retained_usd: f64,
+    /// Programme costs paid out of donors' aid budgets, and out of hosts' public investment.
+    pub programmes_donor_usd: f64,
+    pub programmes_host_usd: f64,
     pub oda_disbursed_usd: f64,
     pub oda_received_usd: f64,
     pub oda_initial_pipeline_usd: f64,
@@ -323,6 +348,8 @@ pub struct Streams {
     pub substitution: Draws,
     pub affiliate_exit: Draws,
     pub donor_budget: Draws,
+    pub aid_allocation: Draws,
+    pub aid_implementation: Draws,
     pub talent: Draws,
     pub oda_projects: Draws,
     pub membership: Draws,
@@ -348,6 +375,8 @@ impl Streams {
             substitution: s(EntityKind::Firm, Purpose::SupplierSubstitution),
             affiliate_exit: d(EntityKind::Firm, Purpose::AffiliateExit),
             donor_budget: w(EntityKind::Donor, Purpose::DonorBudget),
+            aid_allocation: w(EntityKind::Donor, Purpose::AidAllocation),
+            aid_implementation: w(EntityKind::Donor, Purpose::AidImplementation),
             talent: w(EntityKind::Cohort, Purpose::TalentRounding),
             oda_projects: d(EntityKind::Donor, Purpose::OdaProjects),
             membership: d(EntityKind::Firm, Purpose::Membership),
@@ -460,6 +489,7 @@ impl World {
             .map(|d| DonorState {
                 budget_deviation: 0.0,
                 budget_q: 0.0,
+                programme_cost_q: 0.0,
                 cut_log: 0.0,
                 channels: d
                     .recipients
@@ -477,7 +507,8 @@ impl World {
                                 .iter()
                                 .position(|p| p.partner == r.country && p.donor == d.home)
                                 .map_or(PairId::NONE, |i| PairId(i as u16)),
-                            pipeline_usd: r.initial_pipeline_usd,
+                            pipeline_usd: r.initial_pipeline_usd * d.loan_share,
+                            grant_pipeline_usd: r.initial_pipeline_usd * (1.0 - d.loan_share),
                             loans_by_step: vec![0.0; steps + 1],
                             ..Default::default()
                         }

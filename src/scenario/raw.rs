@@ -453,6 +453,11 @@ pub struct RawProgramme {
     #[serde(default)]
     #[schemars(range(min = 0.0, max = 1.0e12))]
     pub cost_usd_per_quarter: f64,
+    /// Who pays: a donor's `code` (the cost comes out of that donor's aid budget before
+    /// allocation) or `"host"` (out of the partner country's public investment). Default: the
+    /// first donor whose `home` is the pair's donor country, else the host.
+    #[serde(default)]
+    pub funded_by: Option<String>,
 }
 
 fn default_decay() -> f64 {

@@ -666,10 +666,34 @@ pub fn to_config(raw: &RawScenario, doc: &ResolvedDocument) -> Result<Config, Di
                 );
             }
         }
-        if let (Some(pair), Some(a), Some(b), Some(c)) =
-            (pair, initiation, implementation, sustainability)
+        let funder = pair.and_then(|pair| {
+            let pc = &raw.pairs[pair.index()];
+            match p.funded_by.as_deref() {
+                Some("host") => Some(None),
+                Some(code) => cx
+                    .find(
+                        &format!("{key}.funded_by"),
+                        code,
+                        &donor_codes,
+                        |s| s.as_str(),
+                        "donor (or \"host\")",
+                    )
+                    .map(Some),
+                None => Some(raw.donors.iter().position(|d| d.home == pc.donor)),
+            }
+            .and_then(|d| match d {
+                Some(d) => Some(Funder::Donor(DonorId(d as u16))),
+                None => country_codes
+                    .iter()
+                    .position(|c| c == &pc.partner)
+                    .map(|c| Funder::Host(CountryId(c as u16))),
+            })
+        });
+        if let (Some(pair), Some(a), Some(b), Some(c), Some(funder)) =
+            (pair, initiation, implementation, sustainability, funder)
         {
             programmes.push(ProgrammeConfig {
+                funder,
                 name: p.code.clone(),
                 lever: match p.lever {
                     RawLever::JointTraining => Lever::JointTraining,
