@@ -389,7 +389,7 @@ pub const CATALOGUE: &[IndicatorSpec] = &[
         "USD per quarter",
         "Domestic supplier investment",
         FlowPerQuarter,
-        "Capital that domestic firms add to serve their customers' orders, financed out of their own operating surplus (at most `self_financing_share` of output)."
+        "Capital that domestic firms add to serve their customers' orders, financed from domestic saving (retained earnings and bank credit, inside the exogenous GDP path)."
     ),
     spec!(
         "public_capital_ratio",

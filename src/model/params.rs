@@ -495,13 +495,6 @@ params_struct! {
         /// its capital per quarter (suppliers grow with their customers) [per quarter].
         #[schemars(range(min = 0.0, max = 1.0))]
         capacity_expansion_per_q: f64 = 0.25,
-        /// Most a domestic supplier can invest per quarter, as a share of its output: investment
-        /// is financed from retained operating surplus (internal funds finance most investment of
-        /// firms in Vietnam and other developing economies: World Bank Enterprise Surveys) [share
-        /// of output per quarter] [P: gross operating surplus ≈ 20–30 % of output, about half
-        /// retained].
-        #[schemars(range(min = 0.0, max = 1.0))]
-        self_financing_share: f64 = 0.12,
         /// Share of domestic supplier sales that go to domestic final demand [share].
         #[schemars(range(min = 0.0, max = 1.0))]
         domestic_final_demand_share: f64 = 0.5,

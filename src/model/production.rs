@@ -1,8 +1,8 @@
 //! SM10 production, supply chain and trade (N1).
 //!
 //! Capacity `c_f = K_f · ocr · A_f · (1 − loss_f)`; domestic firms add capital for a share
-//! `capacity_expansion_per_q` of the orders they cannot meet, financed out of their operating
-//! surplus (at most `self_financing_share` of this quarter's output), where a supply-chain shock of level ℓ hits a
+//! `capacity_expansion_per_q` of the orders they cannot meet, financed from domestic saving and
+//! recorded as `supplier_investment_usd_per_q`, where a supply-chain shock of level ℓ hits a
 //! fixed share of the country's firms (each firm's exposure is drawn once per shock from its own
 //! stream). Domestic firms produce `x = min(c, D)`, with demand D = their final demand plus the
 //! local input orders of their affiliate customers (lagged one quarter: Jacobi, no order effects)
@@ -176,10 +176,10 @@ impl World {
                     };
                     // Suppliers grow with their customers (not while a shock holds capacity down).
                     let normal = self.firms.normal_capacity[f];
-                    // Financed out of the firm's own operating surplus: no capital from nothing.
+                    // Financed from domestic saving (retained earnings and bank credit, inside the
+                    // exogenous GDP path) and recorded: no capital from nothing.
                     if demand > normal {
-                        let investment = (sp.capacity_expansion_per_q * (demand - normal) / unit)
-                            .min(sp.self_financing_share * x);
+                        let investment = sp.capacity_expansion_per_q * (demand - normal) / unit;
                         self.firms.capital_usd[f] += investment;
                         self.countries[self.firms.country[f].index()].supplier_investment_q +=
                             investment;

@@ -1,27 +1,32 @@
 //! Aid → public capital (MODEL.md v2 channel "aid reaches the economy").
 //!
-//! Two perpetual-inventory stocks per country, in USD: capital that domestic public investment
+//! Perpetual-inventory stocks per country, in USD: capital that domestic public investment
 //! builds, and capital that aid builds. Each quarter
-//! - domestic investment `I_dom = τ_c · Y_c/4` (τ_c the country's public-investment share of
-//!   GDP, data; Y_c the exogenous GDP path, so an exchange-rate shock does not destroy roads);
-//! - aid investment `I_aid = e(K_c) · ι · ODA_gross`, with `e(K) = e₀ + (1 − e₀) K`
-//!   (implementation capacity decides how much spending becomes usable capital);
+//! - domestic investment `I_dom = e(K_c) · τ_c · Y_c/4` (τ_c the country's public-investment share
+//!   of GDP, data; Y_c the exogenous GDP path, so an exchange-rate shock does not destroy roads);
+//! - aid investment `I_aid = e(K_c) · ι · ODA_gross`, with `e(K) = e₀ + (1 − e₀) K`:
+//!   implementation capacity decides how much public spending, domestic or aid-financed, becomes
+//!   usable capital (efficiency-adjusted public capital: Gupta, Kangur, Papageorgiou & Wane 2014);
 //! - each enters a work-in-progress stock that completes at rate 1/T_b (mean time to build T_b),
 //!   and completed capital depreciates at δ_G:
 //!   `W ← W (1 − 1/T_b) + I`, `G ← G (1 − δ_G) + W/T_b` (completion uses last quarter's W).
 //!
-//! Programmes the host funds (`funded_by = "host"`) come out of its public investment: a third
-//! stock G_forgone, built like the others from their cost, is what that spending did not build.
+//! Programmes the host funds (`funded_by = "host"`) come out of its public investment: a stock
+//! G_forgone, built like the others from their cost, is what that spending did not build. The
+//! reference G_ref is what domestic investment builds at the initial capacity `e(K₀) τ Y/4`.
 //!
 //! What firms and investors read:
-//! - the ratio `r = (G_dom − G_forgone + G_aid)/G_dom`: public capital relative to what domestic
-//!   investment alone would have built. Firms' productivity is multiplied by `r^α_G` (α_G the output
-//!   elasticity of public capital), so a cut lowers output with the lag of building and decay;
-//! - the expected ratio `r̂ = (G_dom + W_dom − G_forgone − W_forgone + G_aid + W_aid + e(K) ι P)/(G_dom + W_dom)`, P the
-//!   country's undisbursed aid pipeline: investors look ahead, so a suspension of new commitments
-//!   or a cut lowers FDI entry (`θ_G ln r̂` in I1) before any road goes unbuilt.
+//! - the ratio `r = (G_dom − G_forgone + G_aid)/G_ref`: public capital relative to what domestic
+//!   investment at the initial capacity would have built. Firms' productivity is multiplied by
+//!   `r^α_G` (α_G the output elasticity of public capital), so a cut lowers output with the lag of
+//!   building and decay, and capacity raises it through every public investment — so capacity
+//!   built by co-creation does not make the host more dependent on aid;
+//! - the expected ratio `r̂ = (G_dom + W_dom − G_forgone − W_forgone + G_aid + W_aid + e(K) ι P)
+//!   /(G_ref + W_ref)`, P the country's undisbursed aid pipeline: investors look ahead, so a
+//!   suspension of new commitments or a cut lowers FDI entry (`θ_G ln r̂` in I1) before any road
+//!   goes unbuilt.
 //!
-//! Units: USD, quarters. Initial state: the domestic stock at its steady state on the first
+//! Units: USD, quarters. Initial state: the domestic and reference stocks at their steady state on the first
 //! 20 quarters' trend growth, aid stocks empty (aid-built capital from before the horizon is not
 //! known). Cost O(C + D·C) per step.
 
@@ -30,7 +35,7 @@ use super::institutions::programme_running;
 use super::params::PublicCapitalParams;
 use super::world::{CountryState, World};
 
-/// `e(K)`: share of aid-financed spending that becomes usable capital.
+/// `e(K)`: share of public spending (aid-financed or domestic) that becomes usable capital.
 pub fn investment_efficiency(p: &PublicCapitalParams, k: f64) -> f64 {
     p.efficiency_at_k0 + (1.0 - p.efficiency_at_k0) * k.clamp(0.0, 1.0)
 }
@@ -62,9 +67,12 @@ fn trend_growth_per_q(gdp: &[f64]) -> f64 {
 pub fn initial_stocks(p: &PublicCapitalParams, c: &CountryConfig) -> CountryState {
     let investment = c.public_investment_gdp_share * c.gdp_usd_per_year[0] / 4.0;
     let growth = trend_growth_per_q(&c.gdp_usd_per_year);
+    let usable = investment_efficiency(p, c.capacity_initial) * investment;
     CountryState {
-        public_wip_dom_usd: investment * p.time_to_build_q,
-        public_capital_dom_usd: investment / (p.depreciation_per_q + growth),
+        public_wip_dom_usd: usable * p.time_to_build_q,
+        public_capital_dom_usd: usable / (p.depreciation_per_q + growth),
+        public_wip_ref_usd: usable * p.time_to_build_q,
+        public_capital_ref_usd: usable / (p.depreciation_per_q + growth),
         ..Default::default()
     }
 }
@@ -101,7 +109,14 @@ impl World {
                 p,
                 country.public_wip_dom_usd,
                 country.public_capital_dom_usd,
-                public_investment,
+                efficiency * public_investment,
+            );
+            // The reference: the same spending at the initial capacity.
+            (country.public_wip_ref_usd, country.public_capital_ref_usd) = build_and_depreciate(
+                p,
+                country.public_wip_ref_usd,
+                country.public_capital_ref_usd,
+                investment_efficiency(p, cc.capacity_initial) * public_investment,
             );
             // What the host's programme spending did not build, against the same reference.
             (
@@ -111,7 +126,7 @@ impl World {
                 p,
                 country.public_wip_forgone_usd,
                 country.public_capital_forgone_usd,
-                host_programmes,
+                efficiency * host_programmes,
             );
             let forgone = country.public_capital_forgone_usd;
             let forgone_ahead = forgone + country.public_wip_forgone_usd;
@@ -123,17 +138,19 @@ impl World {
             );
             let dom = country.public_capital_dom_usd;
             let dom_ahead = dom + country.public_wip_dom_usd;
-            country.public_capital_ratio = if dom > 0.0 {
-                (dom - forgone + country.public_capital_aid_usd) / dom
+            let reference = country.public_capital_ref_usd;
+            let reference_ahead = reference + country.public_wip_ref_usd;
+            country.public_capital_ratio = if reference > 0.0 {
+                (dom - forgone + country.public_capital_aid_usd) / reference
             } else {
                 1.0
             };
-            country.expected_public_capital_ratio = if dom_ahead > 0.0 {
+            country.expected_public_capital_ratio = if reference_ahead > 0.0 {
                 (dom_ahead - forgone_ahead
                     + country.public_capital_aid_usd
                     + country.public_wip_aid_usd
                     + aid_share * pipeline)
-                    / dom_ahead
+                    / reference_ahead
             } else {
                 1.0
             };

@@ -241,6 +241,9 @@ pub struct CountryState {
     /// Capital the host's own programme spending did not build, and its work in progress.
     pub public_capital_forgone_usd: f64,
     pub public_wip_forgone_usd: f64,
+    /// Reference: what domestic public investment builds at the initial capacity.
+    pub public_capital_ref_usd: f64,
+    pub public_wip_ref_usd: f64,
     /// G/G_dom: public capital relative to domestic-only.
     pub public_capital_ratio: f64,
     /// Ĝ/Ĝ_dom: the same with capital under construction and the aid pipeline (investors' view).
