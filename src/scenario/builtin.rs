@@ -253,3 +253,30 @@ pub fn summary(text: &str) -> String {
         None => joined,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn header_is_the_leading_comment_block_and_summary_its_first_sentence() {
+        let text = "# Aid cut: half of the budget.\n# Second line of it.\n#\n# Question: why?\n\nname = \"x\"\n# not header\n";
+        assert_eq!(
+            header(text),
+            "Aid cut: half of the budget.\nSecond line of it.\n\nQuestion: why?\n"
+        );
+        assert_eq!(summary(text), "Aid cut: half of the budget.");
+        // A first sentence wrapped over two lines is joined; "1.0 vs" is not a sentence end.
+        let wrapped = "# Cooperation 1.0 vs 2.0: arm\n# 1.0 (the baseline). More.\nname = \"y\"\n";
+        assert_eq!(summary(wrapped), "Cooperation 1.0 vs 2.0: arm 1.0 (the baseline).");
+        assert_eq!(header("name = \"z\"\n"), "");
+    }
+
+    #[test]
+    fn experiments_resolve_by_name_with_or_without_directory() {
+        assert!(scenario("dependence_high_abrupt").is_some());
+        assert!(scenario("scenarios/experiments/talent_esd_2027.toml").is_some());
+        assert!(scenario("../donor_concentration_high.toml").is_some());
+        assert!(scenario("no_such_experiment").is_none());
+    }
+}
