@@ -186,6 +186,10 @@ pub enum Command {
         /// HTML file to write [default: DIR/brief.html].
         #[arg(long)]
         out: Option<PathBuf>,
+        /// Directory of a `saltelli` sweep whose sobol.csv gives the caveats (the parameters the
+        /// result depends on most) [default: DIR itself].
+        #[arg(long, value_name = "SWEEP_DIR")]
+        sensitivity: Option<PathBuf>,
     },
 }
 
@@ -269,18 +273,7 @@ pub fn run_cli(cli: Cli) -> Result<(), CliError> {
         ),
         Command::Check { scenarios, sets } => cmd_check(&scenarios, &sets),
         Command::List => {
-            let width = builtin::SCENARIOS
-                .iter()
-                .map(|(n, _)| n.trim_end_matches(".toml").len())
-                .max()
-                .unwrap_or(0);
-            for (name, text) in builtin::SCENARIOS {
-                out!(
-                    "{:<width$}  {}",
-                    name.trim_end_matches(".toml"),
-                    builtin::summary(text)
-                );
-            }
+            out!("{}", list_text().trim_end());
             Ok(())
         }
         Command::Plot { dir, indicators } => cmd_plot(&dir, indicators),
@@ -340,7 +333,11 @@ pub fn run_cli(cli: Cli) -> Result<(), CliError> {
                 quiet,
             },
         ),
-        Command::Brief { dir, out } => cmd_brief(&dir, out),
+        Command::Brief {
+            dir,
+            out,
+            sensitivity,
+        } => cmd_brief(&dir, out, sensitivity.as_deref()),
         Command::Indicators { format } => {
             let text = match format {
                 TableFormat::Text => crate::indicators::catalogue_text(),
@@ -574,6 +571,9 @@ fn cmd_run(
     staged
         .write("scenario.resolved.toml", loaded.doc.to_toml_string())
         .map_err(io)?;
+    if let Some(root) = loaded.doc.sources.first() {
+        write_question(&staged.staging, &root.text).map_err(io)?;
+    }
     let manifest = manifest(&loaded, cfg, &results);
     staged.write("manifest.json", manifest + "\n").map_err(io)?;
     let observations = observed::load(None).map_err(CliError::Failure)?;
@@ -1077,6 +1077,12 @@ fn cmd_sweep(
     };
     let outcome = sweep::run_sweep(&spec, &base_doc.sha256_hex(), &run, &out_dir, &options)
         .map_err(sweep_error)?;
+    // The sweep file's header (its question), for `kizuna brief`; shards keep it for the merge.
+    if let Ok(text) = std::fs::read_to_string(path) {
+        write_question(&out_dir, &text).map_err(|e| {
+            CliError::Failure(format!("cannot write into {}: {e}", out_dir.display()))
+        })?;
+    }
     let mut plots = 0;
     // A shard has no manifest.json to plot from: `kizuna merge` plots the whole sweep.
     if !no_plots && shard.is_none() && !outcome.files.is_empty() {
@@ -1166,6 +1172,14 @@ fn sweep_error(e: sweep::SweepError) -> CliError {
 
 fn cmd_merge(dirs: &[PathBuf], out: &Path, no_plots: bool, quiet: bool) -> Result<(), CliError> {
     let outcome = sweep::merge(dirs, out).map_err(|e| CliError::Input(e.to_string()))?;
+    // The question of the sweep, from the first shard that has one.
+    if let Some(q) = dirs
+        .iter()
+        .find_map(|d| std::fs::read_to_string(d.join(crate::brief::QUESTION_FILE)).ok())
+    {
+        std::fs::write(out.join(crate::brief::QUESTION_FILE), q)
+            .map_err(|e| CliError::Failure(format!("cannot write into {}: {e}", out.display())))?;
+    }
     if !no_plots {
         plot::plot_sweep_dir(out, &PlotOptions::default())
             .map_err(|e| CliError::Failure(format!("plotting failed: {e}")))?;
@@ -1309,6 +1323,19 @@ fn cmd_compare(specs: &[String], args: &CompareArgs) -> Result<(), CliError> {
     staged
         .write("compare.csv", compare::compare_csv(&rows))
         .map_err(io)?;
+    // Each arm's resolved scenario (what `kizuna brief` diffs) and the baseline's question.
+    std::fs::create_dir_all(staged.staging.join("scenarios")).map_err(io)?;
+    for (l, name) in loaded.iter().zip(&names) {
+        staged
+            .write(
+                &crate::brief::arm_scenario_file(name),
+                l.doc.to_toml_string(),
+            )
+            .map_err(io)?;
+    }
+    if let Some(root) = loaded[0].doc.sources.first() {
+        write_question(&staged.staging, &root.text).map_err(io)?;
+    }
     let manifest = serde_json::json!({
         "baseline": names[0],
         "scenarios": names,
@@ -1362,8 +1389,43 @@ fn cmd_compare(specs: &[String], args: &CompareArgs) -> Result<(), CliError> {
     Ok(())
 }
 
-fn cmd_brief(dir: &Path, out: Option<PathBuf>) -> Result<(), CliError> {
-    let html = crate::brief::brief_html(dir).map_err(CliError::Input)?;
+/// `kizuna list`: the built-in scenarios (one per line, first), then the experiments and sweeps.
+fn list_text() -> String {
+    use std::fmt::Write as _;
+    let name = |n: &str| n.trim_end_matches(".toml").to_string();
+    let width = builtin::SCENARIOS
+        .iter()
+        .chain(builtin::EXPERIMENTS)
+        .chain(builtin::SWEEPS)
+        .map(|(n, _)| name(n).len())
+        .max()
+        .unwrap_or(0);
+    let mut s = String::new();
+    for (n, text) in builtin::SCENARIOS {
+        let _ = writeln!(s, "{:<width$}  {}", name(n), builtin::summary(text));
+    }
+    s.push_str("\nExperiments (scenarios/experiments/, docs/EXPERIMENTS.md; run by name, compare arms with `kizuna compare A B ...`):\n");
+    for (n, text) in builtin::EXPERIMENTS {
+        let _ = writeln!(s, "  {:<width$}  {}", name(n), builtin::summary(text));
+    }
+    s.push_str("\nSweeps (scenarios/sweeps/; run with `kizuna sweep scenarios/sweeps/NAME.toml`):\n");
+    for (n, text) in builtin::SWEEPS {
+        let _ = writeln!(s, "  {:<width$}  {}", name(n), builtin::summary(text));
+    }
+    s
+}
+
+/// Writes `question.txt` (the header comment of `text`) into `dir` when there is one.
+fn write_question(dir: &Path, text: &str) -> std::io::Result<()> {
+    let header = builtin::header(text);
+    if header.is_empty() {
+        return Ok(());
+    }
+    std::fs::write(dir.join(crate::brief::QUESTION_FILE), header)
+}
+
+fn cmd_brief(dir: &Path, out: Option<PathBuf>, sensitivity: Option<&Path>) -> Result<(), CliError> {
+    let html = crate::brief::brief_html(dir, sensitivity).map_err(CliError::Input)?;
     let path = out.unwrap_or_else(|| dir.join("brief.html"));
     std::fs::write(&path, html)
         .map_err(|e| CliError::Failure(format!("cannot write {}: {e}", path.display())))?;

@@ -11,13 +11,14 @@ use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 use support::*;
 
-/// Names printed by `kizuna list` (first word of each line).
+/// Names of the built-in scenarios printed by `kizuna list` (first word of each line of its
+/// first block; experiments and sweeps follow after a blank line, see tests/cli_experiments.rs).
 fn builtin_names() -> Vec<String> {
     let r = kizuna(["list"]);
     r.expect_code(0).expect_no_panic();
     r.stdout
         .lines()
-        .filter(|l| !l.trim().is_empty())
+        .take_while(|l| !l.trim().is_empty())
         .map(|l| l.split_whitespace().next().unwrap().to_string())
         .collect()
 }

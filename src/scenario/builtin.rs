@@ -60,6 +60,96 @@ pub const SCENARIOS: &[(&str, &str)] = &[
     ),
 ];
 
+/// Built-in experiments (`scenarios/experiments/`): arms compared with `kizuna compare`, and the
+/// base of a sweep; runnable by name like the scenarios above (docs/EXPERIMENTS.md).
+pub const EXPERIMENTS: &[(&str, &str)] = &[
+    (
+        "aid_cut_resilience.toml",
+        include_str!("../../scenarios/experiments/aid_cut_resilience.toml"),
+    ),
+    (
+        "china_plus_one_diversified.toml",
+        include_str!("../../scenarios/experiments/china_plus_one_diversified.toml"),
+    ),
+    (
+        "china_plus_one_vietnam.toml",
+        include_str!("../../scenarios/experiments/china_plus_one_vietnam.toml"),
+    ),
+    (
+        "cooperation_mode_1_0.toml",
+        include_str!("../../scenarios/experiments/cooperation_mode_1_0.toml"),
+    ),
+    (
+        "cooperation_mode_2_0.toml",
+        include_str!("../../scenarios/experiments/cooperation_mode_2_0.toml"),
+    ),
+    (
+        "dependence_high_abrupt.toml",
+        include_str!("../../scenarios/experiments/dependence_high_abrupt.toml"),
+    ),
+    (
+        "dependence_high_gradual.toml",
+        include_str!("../../scenarios/experiments/dependence_high_gradual.toml"),
+    ),
+    (
+        "dependence_low_abrupt.toml",
+        include_str!("../../scenarios/experiments/dependence_low_abrupt.toml"),
+    ),
+    (
+        "dependence_low_gradual.toml",
+        include_str!("../../scenarios/experiments/dependence_low_gradual.toml"),
+    ),
+    (
+        "mitigation_shocks_off.toml",
+        include_str!("../../scenarios/experiments/mitigation_shocks_off.toml"),
+    ),
+    (
+        "mitigation_shocks_on.toml",
+        include_str!("../../scenarios/experiments/mitigation_shocks_on.toml"),
+    ),
+    (
+        "talent_esd_2027.toml",
+        include_str!("../../scenarios/experiments/talent_esd_2027.toml"),
+    ),
+    (
+        "talent_status_quo.toml",
+        include_str!("../../scenarios/experiments/talent_status_quo.toml"),
+    ),
+    (
+        "talent_yen_shock_2027.toml",
+        include_str!("../../scenarios/experiments/talent_yen_shock_2027.toml"),
+    ),
+];
+
+/// Policy sweeps (`scenarios/sweeps/`), listed by `kizuna list`; run them by path (their base is
+/// a path relative to the file).
+pub const SWEEPS: &[(&str, &str)] = &[
+    (
+        "cooperation_mode.toml",
+        include_str!("../../scenarios/sweeps/cooperation_mode.toml"),
+    ),
+    (
+        "default_aid_cut_sobol.toml",
+        include_str!("../../scenarios/sweeps/default_aid_cut_sobol.toml"),
+    ),
+    (
+        "distance_mitigation.toml",
+        include_str!("../../scenarios/sweeps/distance_mitigation.toml"),
+    ),
+    (
+        "donor_concentration_cut.toml",
+        include_str!("../../scenarios/sweeps/donor_concentration_cut.toml"),
+    ),
+    (
+        "mitigation_factorial.toml",
+        include_str!("../../scenarios/sweeps/mitigation_factorial.toml"),
+    ),
+    (
+        "mitigation_sobol.toml",
+        include_str!("../../scenarios/sweeps/mitigation_sobol.toml"),
+    ),
+];
+
 /// The default scenario.
 pub const DEFAULT: &str = "vietnam_japan.toml";
 
@@ -99,7 +189,8 @@ const DATA: &[(&str, &str)] = &[
     ("events.csv", include_str!("../../data/events.csv")),
 ];
 
-/// A built-in scenario by file name, with or without `.toml`, or with a `scenarios/` prefix.
+/// A built-in scenario or experiment by file name, with or without `.toml`, or with a directory
+/// prefix (`scenarios/`, `scenarios/experiments/`, `../`).
 pub fn scenario(name: &str) -> Option<&'static str> {
     let base = name.rsplit(['/', '\\']).next().unwrap_or(name);
     let file = if base.ends_with(".toml") {
@@ -107,7 +198,11 @@ pub fn scenario(name: &str) -> Option<&'static str> {
     } else {
         format!("{base}.toml")
     };
-    SCENARIOS.iter().find(|(n, _)| *n == file).map(|(_, t)| *t)
+    SCENARIOS
+        .iter()
+        .chain(EXPERIMENTS)
+        .find(|(n, _)| *n == file)
+        .map(|(_, t)| *t)
 }
 
 /// A built-in data file by name.
@@ -116,13 +211,72 @@ pub fn data(name: &str) -> Option<&'static str> {
     DATA.iter().find(|(n, _)| *n == base).map(|(_, t)| *t)
 }
 
-/// The first comment line of a scenario (its one-line summary).
+/// The header comment of a scenario or sweep file: its leading comment lines, without the `#`
+/// (blank lines inside it kept, trailing ones dropped); empty when it has none. Built-in files
+/// state their question, the command that answers it and the result there.
+pub fn header(text: &str) -> String {
+    let mut lines: Vec<&str> = Vec::new();
+    for l in text.lines() {
+        let t = l.trim();
+        if let Some(c) = t.strip_prefix('#') {
+            lines.push(c.strip_prefix(' ').unwrap_or(c));
+        } else if t.is_empty() {
+            lines.push("");
+        } else {
+            break;
+        }
+    }
+    while lines.last().is_some_and(|l| l.trim().is_empty()) {
+        lines.pop();
+    }
+    let start = lines.iter().position(|l| !l.trim().is_empty()).unwrap_or(lines.len());
+    let mut out = lines[start..].join("\n");
+    if !out.is_empty() {
+        out.push('\n');
+    }
+    out
+}
+
+/// The first sentence of a file's header comment (its one-line summary): the first paragraph
+/// of the header, joined, up to the first `. ` or `? `.
 pub fn summary(text: &str) -> String {
-    text.lines()
-        .find_map(|l| {
-            l.strip_prefix('#')
-                .map(|s| s.trim().to_string())
-                .filter(|s| !s.is_empty())
-        })
-        .unwrap_or_default()
+    let header = header(text);
+    let paragraph: Vec<&str> = header
+        .lines()
+        .map(str::trim)
+        .take_while(|l| !l.is_empty())
+        .flat_map(str::split_whitespace)
+        .collect();
+    let joined = paragraph.join(" ");
+    match joined.find(". ").into_iter().chain(joined.find("? ")).min() {
+        Some(i) => joined[..=i].to_string(),
+        None => joined,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn header_is_the_leading_comment_block_and_summary_its_first_sentence() {
+        let text = "# Aid cut: half of the budget.\n# Second line of it.\n#\n# Question: why?\n\nname = \"x\"\n# not header\n";
+        assert_eq!(
+            header(text),
+            "Aid cut: half of the budget.\nSecond line of it.\n\nQuestion: why?\n"
+        );
+        assert_eq!(summary(text), "Aid cut: half of the budget.");
+        // A first sentence wrapped over two lines is joined; "1.0 vs" is not a sentence end.
+        let wrapped = "# Cooperation 1.0 vs 2.0: arm\n# 1.0 (the baseline). More.\nname = \"y\"\n";
+        assert_eq!(summary(wrapped), "Cooperation 1.0 vs 2.0: arm 1.0 (the baseline).");
+        assert_eq!(header("name = \"z\"\n"), "");
+    }
+
+    #[test]
+    fn experiments_resolve_by_name_with_or_without_directory() {
+        assert!(scenario("dependence_high_abrupt").is_some());
+        assert!(scenario("scenarios/experiments/talent_esd_2027.toml").is_some());
+        assert!(scenario("../donor_concentration_high.toml").is_some());
+        assert!(scenario("no_such_experiment").is_none());
+    }
 }
