@@ -1,6 +1,6 @@
 //! `kizuna run --save-at QUARTER FILE` and `kizuna run SCENARIO --from FILE` end to end: a branch
 //! of the unchanged scenario gives the same bytes as the uninterrupted run (on another thread
-//! count), a branch that changes only later quarters gives the same bytes as its own direct run,
+//! count, and after saving again from the branch), a branch that changes only later quarters gives the same bytes as its own direct run,
 //! and a branch whose history differs is refused with what differs.
 
 #[path = "cli_support.rs"]
@@ -67,12 +67,29 @@ fn branch_from_a_saved_world_gives_the_bytes_of_the_uninterrupted_run() {
     let world = dir.path().join("history.kzw");
     let world_arg = world.display().to_string();
     let (full, branch) = (dir.path().join("full"), dir.path().join("branch"));
-    kizuna(run_args(&full, &[SCANDAL_1998], &["--save-at", "2000Q4", &world_arg]))
-        .expect_code(0);
+    // More threads than replications: the saving run and the second branch take the parallel
+    // counterfactual schedule, the others the inline one.
+    kizuna(run_args(
+        &full,
+        &[SCANDAL_1998],
+        &["--save-at", "2000Q4", &world_arg, "--threads", "4"],
+    ))
+    .expect_code(0);
     assert!(fs::read(&world).unwrap().starts_with(kizuna::worldfile::MAGIC));
     kizuna(run_args(&branch, &[SCANDAL_1998], &["--from", &world_arg, "--threads", "1"]))
         .expect_code(0);
     assert_same_files(&full, &branch, &["timing.json", "branch.json"]);
+    // A branch saves a later point too, and a branch from that is still the uninterrupted run.
+    let (later, twice) = (dir.path().join("later.kzw"), dir.path().join("twice"));
+    let later_arg = later.display().to_string();
+    kizuna(run_args(
+        &dir.path().join("branch_saving"),
+        &[SCANDAL_1998],
+        &["--from", &world_arg, "--save-at", "2002Q4", &later_arg],
+    ))
+    .expect_code(0);
+    kizuna(run_args(&twice, &[SCANDAL_1998], &["--from", &later_arg])).expect_code(0);
+    assert_same_files(&full, &twice, &["timing.json", "branch.json"]);
     let provenance: serde_json::Value =
         serde_json::from_str(&fs::read_to_string(branch.join("branch.json")).unwrap()).unwrap();
     assert_eq!(provenance["saved_after"], "2000Q4");
@@ -85,8 +102,12 @@ fn branch_from_a_saved_world_gives_the_bytes_of_the_uninterrupted_run() {
     // the same as running that scenario from the start.
     let (direct, branched) = (dir.path().join("direct"), dir.path().join("branched"));
     kizuna(run_args(&direct, &[SCANDAL_1998, CRISIS_2002], &[])).expect_code(0);
-    kizuna(run_args(&branched, &[SCANDAL_1998, CRISIS_2002], &["--from", &world_arg]))
-        .expect_code(0);
+    kizuna(run_args(
+        &branched,
+        &[SCANDAL_1998, CRISIS_2002],
+        &["--from", &world_arg, "--threads", "3"],
+    ))
+    .expect_code(0);
     assert_same_files(&direct, &branched, &["timing.json", "branch.json"]);
     let resilience = fs::read_to_string(branched.join("resilience.csv")).unwrap();
     assert!(resilience.contains("crisis_2002") && resilience.contains("scandal_1998"));
