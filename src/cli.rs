@@ -8,6 +8,7 @@ use crate::plot::{self, PlotOptions};
 use crate::runner;
 use crate::scenario::{self, LoadedScenario, builtin, diagnostics::Diagnostics, raw::RawScenario};
 use crate::sweep;
+use crate::worldfile;
 use clap::{Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
 use std::io::IsTerminal;
@@ -62,6 +63,14 @@ pub enum Command {
         /// are deleted). Without it such a directory is refused.
         #[arg(long)]
         force: bool,
+        /// Also save every replication's world after QUARTER into FILE, to branch other
+        /// scenarios from it with --from (see docs/OUTPUTS.md, "World files").
+        #[arg(long, num_args = 2, value_names = ["QUARTER", "FILE"])]
+        save_at: Vec<String>,
+        /// Continue from the worlds saved in FILE by --save-at instead of the first quarter:
+        /// the scenario may differ only in what acts after the saved quarter.
+        #[arg(long, value_name = "FILE")]
+        from: Option<PathBuf>,
     },
     /// Validate scenario files (or sweep files) and print a short summary of each.
     Check {
@@ -260,6 +269,8 @@ pub fn run_cli(cli: Cli) -> Result<(), CliError> {
             sets,
             no_plots,
             force,
+            save_at,
+            from,
         } => cmd_run(
             scenario.as_deref(),
             out,
@@ -267,8 +278,15 @@ pub fn run_cli(cli: Cli) -> Result<(), CliError> {
             replications,
             threads,
             &sets,
-            no_plots,
-            force,
+            RunOptions {
+                no_plots,
+                force,
+                save_at: save_at
+                    .first()
+                    .cloned()
+                    .zip(save_at.get(1).map(PathBuf::from)),
+                from,
+            },
             quiet,
         ),
         Command::Check { scenarios, sets } => cmd_check(&scenarios, &sets),
@@ -508,7 +526,16 @@ fn check_output_target(target: &Path, force: bool) -> Result<(), CliError> {
     Ok(())
 }
 
-#[allow(clippy::too_many_arguments)]
+/// Options of `kizuna run` beyond the scenario, seed, replications and threads.
+struct RunOptions {
+    no_plots: bool,
+    force: bool,
+    /// `--save-at QUARTER FILE`.
+    save_at: Option<(String, PathBuf)>,
+    /// `--from FILE`.
+    from: Option<PathBuf>,
+}
+
 fn cmd_run(
     spec: Option<&str>,
     out: Option<PathBuf>,
@@ -516,10 +543,15 @@ fn cmd_run(
     replications: Option<u32>,
     threads: Option<usize>,
     sets: &[String],
-    no_plots: bool,
-    force: bool,
+    options: RunOptions,
     quiet: bool,
 ) -> Result<(), CliError> {
+    let RunOptions {
+        no_plots,
+        force,
+        save_at,
+        from,
+    } = options;
     let started = Instant::now();
     let loaded = load_scenario(spec, sets, seed, replications)?;
     let threads = check_threads(threads)?;
@@ -527,6 +559,20 @@ fn cmd_run(
     let reps = loaded.replications();
     let target = out.unwrap_or_else(|| PathBuf::from("output").join(&cfg.name));
     check_output_target(&target, force)?;
+    let branch = match &from {
+        Some(path) => Some(worldfile::load_branch(path, cfg, reps).map_err(CliError::Input)?),
+        None => None,
+    };
+    let from_step = branch.as_ref().map_or(0, |(h, _)| h.next_step);
+    let save_step = match &save_at {
+        Some((_, path)) if let Some(problem) = worldfile::target_problem(path) => {
+            return Err(CliError::Input(problem));
+        }
+        Some((quarter, _)) => {
+            Some(worldfile::save_step(cfg, quarter, from_step).map_err(CliError::Input)?)
+        }
+        None => None,
+    };
     // Staged before simulating, so an unwritable location is found at once.
     let staged = StagedDir::new(&target)
         .map_err(|e| CliError::Failure(format!("cannot create {}: {e}", target.display())))?;
@@ -535,9 +581,18 @@ fn cmd_run(
         &format!("running {} ({} replications)", cfg.name, reps),
         quiet,
     );
-    let results = runner::run_replications(cfg, reps, threads, &|done, total| {
-        progress.update(done as u64, total as u64)
-    })
+    let resume = runner::Resume {
+        from: branch.as_ref().map(|(_, worlds)| worlds.as_slice()),
+        save_at: save_step,
+    };
+    let (results, checkpoints) = runner::run_replications_resumable(
+        cfg,
+        reps,
+        threads,
+        &crate::model::Counterfactuals::All,
+        &resume,
+        &|done, total| progress.update(done as u64, total as u64),
+    )
     .map_err(|e| CliError::Failure(e.to_string()))?;
     progress.finish();
     let simulated = started.elapsed();
@@ -596,6 +651,21 @@ fn cmd_run(
         )
         .map_err(|e| CliError::Failure(format!("plotting failed: {e}")))?;
         plots = written.len();
+    }
+    if let (Some(path), Some((header, _))) = (&from, &branch) {
+        let provenance = serde_json::json!({
+            "from": path.display().to_string(),
+            "scenario": header.scenario,
+            "scenario_sha256": header.scenario_sha256,
+            "saved_after": header.saved_after,
+        });
+        staged
+            .write("branch.json", format!("{provenance:#}\n"))
+            .map_err(io)?;
+    }
+    if let (Some((_, path)), Some(step)) = (&save_at, save_step) {
+        let header = worldfile::header(cfg, loaded.doc.sha256_hex(), step, reps);
+        worldfile::write(path, &header, &checkpoints).map_err(CliError::Failure)?;
     }
     let timing = serde_json::json!({
         "simulate_seconds": simulated.as_secs_f64(),

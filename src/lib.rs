@@ -15,3 +15,4 @@ pub mod runner;
 pub mod scenario;
 pub mod stats;
 pub mod sweep;
+pub mod worldfile;

@@ -4,7 +4,7 @@
 
 use crate::model::invariants::InvariantViolation;
 use crate::model::{
-    Config, Counterfactuals, ReplicationResult, Schedule, run_replication_scheduled,
+    Checkpoint, Config, Counterfactuals, ReplicationResult, Schedule, run_replication_resumable,
 };
 use rayon::prelude::*;
 use std::sync::atomic::{AtomicU32, Ordering};
@@ -32,6 +32,30 @@ pub fn run_replications_with(
     which: &Counterfactuals,
     on_done: &(dyn Fn(u32, u32) + Sync),
 ) -> Result<Vec<ReplicationResult>, RunError> {
+    run_replications_resumable(cfg, replications, threads, which, &Resume::default(), on_done)
+        .map(|(results, _)| results)
+}
+
+/// Where the replications of [`run_replications_resumable`] start and what they save.
+#[derive(Default)]
+pub struct Resume<'c> {
+    /// One checkpoint per replication, in replication order (`kizuna run --from`).
+    pub from: Option<&'c [Checkpoint]>,
+    /// Step before which each replication saves a checkpoint (`kizuna run --save-at`).
+    pub save_at: Option<u32>,
+}
+
+/// Like [`run_replications_with`], each replication continued from its checkpoint in
+/// `resume.from` (which holds at least `replications`) and saving one before `resume.save_at`;
+/// the checkpoints come back in replication order.
+pub fn run_replications_resumable(
+    cfg: &Config,
+    replications: u32,
+    threads: usize,
+    which: &Counterfactuals,
+    resume: &Resume<'_>,
+    on_done: &(dyn Fn(u32, u32) + Sync),
+) -> Result<(Vec<ReplicationResult>, Vec<Checkpoint>), RunError> {
     let schedule = if replications as usize >= threads.max(1) {
         Schedule::Inline
     } else {
@@ -42,19 +66,23 @@ pub fn run_replications_with(
         .build()
         .map_err(|e| RunError::Pool(e.to_string()))?;
     let done = AtomicU32::new(0);
-    pool.install(|| {
+    let runs: Vec<(ReplicationResult, Option<Checkpoint>)> = pool.install(|| {
         (0..replications)
             .into_par_iter()
             .map(|r| {
-                let result = run_replication_scheduled(cfg, r, which, schedule);
+                let from = resume.from.map(|c| &c[r as usize]);
+                let result =
+                    run_replication_resumable(cfg, r, which, schedule, from, resume.save_at);
                 on_done(done.fetch_add(1, Ordering::SeqCst) + 1, replications);
                 result.map_err(|violation| RunError::Invariant {
                     replication: r,
                     violation,
                 })
             })
-            .collect()
-    })
+            .collect::<Result<_, _>>()
+    })?;
+    let (results, checkpoints): (Vec<_>, Vec<Option<Checkpoint>>) = runs.into_iter().unzip();
+    Ok((results, checkpoints.into_iter().flatten().collect()))
 }
 
 /// The number of threads to use when the user does not say.

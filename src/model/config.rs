@@ -7,7 +7,7 @@ use super::time::Quarter;
 macro_rules! typed_id {
     ($(#[$meta:meta])* $name:ident) => {
         $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
         pub struct $name(pub u16);
 
         impl Default for $name {
@@ -166,7 +166,7 @@ pub struct InstitutionConfig {
     pub dialogue_per_q: f64,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum FirmKind {
     /// A host-country firm; may become a supplier or JV partner.
     Domestic,

@@ -29,6 +29,6 @@ pub mod world;
 
 pub use config::Config;
 pub use sim::{
-    Counterfactuals, ReplicationResult, Schedule, Series, ShockResilience, Simulation,
-    run_replication, run_replication_scheduled, run_replication_with,
+    Checkpoint, Counterfactuals, ReplicationResult, Schedule, Series, ShockResilience, Simulation,
+    run_replication, run_replication_resumable, run_replication_scheduled, run_replication_with,
 };

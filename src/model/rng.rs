@@ -75,7 +75,7 @@ pub fn replication_key(master_seed: u64, replication: u32) -> [u8; 32] {
 }
 
 /// A cursor over one (kind, purpose, sub-key) stream. Keep one per purpose in the step scratch.
-#[derive(Clone)]
+#[derive(Clone, serde::Serialize, serde::Deserialize)]
 pub struct Draws {
     rng: ChaCha8Rng,
     /// Word position the generator will read next.

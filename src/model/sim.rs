@@ -66,18 +66,34 @@ impl<'a> Simulation<'a> {
     /// Like [`Simulation::run`], calling `observe(step, world, rows so far)` just before each
     /// step in `steps_to_observe`; an error from `observe` stops the run.
     pub fn run_observing(
+        self,
+        steps_to_observe: &[u32],
+        observe: &mut Observer<'_>,
+    ) -> Result<Series, InvariantViolation> {
+        self.run_observing_from(0, &[], steps_to_observe, observe)
+    }
+
+    /// Like [`Simulation::run_observing`] for a world saved just before step `from`, with
+    /// `prefix` the rows of the steps before it. A step equal to the number of steps in
+    /// `steps_to_observe` is observed after the last step.
+    pub fn run_observing_from(
         mut self,
+        from: u32,
+        prefix: &[f64],
         steps_to_observe: &[u32],
         observe: &mut Observer<'_>,
     ) -> Result<Series, InvariantViolation> {
         let columns = columns(self.cfg);
         let steps = self.cfg.steps() as usize;
         let mut values = Vec::with_capacity(steps * columns.len());
-        for step in 0..steps {
+        values.extend_from_slice(prefix);
+        for step in from as usize..=steps {
             if steps_to_observe.contains(&(step as u32)) {
                 observe(step as u32, &self.world, &values)?;
             }
-            self.advance(step, &columns, &mut values)?;
+            if step < steps {
+                self.advance(step, &columns, &mut values)?;
+            }
         }
         Ok(Series {
             columns,
@@ -270,6 +286,49 @@ pub fn run_replication_scheduled(
     which: &Counterfactuals,
     schedule: Schedule,
 ) -> Result<ReplicationResult, InvariantViolation> {
+    run_replication_resumable(cfg, replication, which, schedule, None, None).map(|(r, _)| r)
+}
+
+/// The state of one replication just before step `step`: enough to continue it exactly as if
+/// it had not stopped, under the same configuration or one that differs only from `step` on.
+#[derive(Clone, serde::Serialize, serde::Deserialize)]
+pub struct Checkpoint {
+    pub replication: u32,
+    /// The next step to simulate.
+    pub step: u32,
+    pub world: World,
+    pub columns: Vec<String>,
+    /// Indicator rows of steps `0..step`, row-major as in [`Series`].
+    pub rows: Vec<f64>,
+    /// `(s, world just before step s)` for every step `s < step` at which a shock with
+    /// `measure_resilience` starts: the counterfactuals of those shocks continue from there.
+    pub before_shocks: Vec<(u32, World)>,
+}
+
+impl Checkpoint {
+    fn before_shock(&self, step: u32) -> Option<&World> {
+        self.before_shocks
+            .iter()
+            .find(|(s, _)| *s == step)
+            .map(|(_, w)| w)
+    }
+}
+
+/// Like [`run_replication_scheduled`], continuing from `from` (a checkpoint of this
+/// replication) instead of the first quarter if given, and returning a checkpoint taken just
+/// before step `save_at` (which may equal the number of steps: after the last one) if asked.
+/// A run continued from a checkpoint of the same configuration gives the same result as the
+/// uninterrupted run; so does a configuration that differs only from the checkpoint's step on
+/// (shocks, programmes, events that start later), compared with its own uninterrupted run.
+pub fn run_replication_resumable(
+    cfg: &Config,
+    replication: u32,
+    which: &Counterfactuals,
+    schedule: Schedule,
+    from: Option<&Checkpoint>,
+    save_at: Option<u32>,
+) -> Result<(ReplicationResult, Option<Checkpoint>), InvariantViolation> {
+    let start_step = from.map_or(0, |c| c.step);
     let measured: Vec<(usize, u32)> = cfg
         .shocks
         .iter()
@@ -277,24 +336,88 @@ pub fn run_replication_scheduled(
         .filter(|(i, s)| s.measure_resilience && which.includes(*i))
         .filter_map(|(i, s)| cfg.step_of(s.start).map(|step| (i, step)))
         .collect();
-    let mut snapshot_steps: Vec<u32> = measured.iter().map(|&(_, step)| step).collect();
-    snapshot_steps.sort_unstable();
-    snapshot_steps.dedup();
+    // Steps whose world a checkpoint keeps for its counterfactuals: every measured shock's
+    // start between here and the save point, whatever `which` says.
+    let kept_for_save: Vec<u32> = match save_at {
+        Some(save) => cfg
+            .shocks
+            .iter()
+            .filter(|s| s.measure_resilience)
+            .filter_map(|s| cfg.step_of(s.start))
+            .filter(|&step| step >= start_step && step < save)
+            .collect(),
+        None => Vec::new(),
+    };
+    let mut observed_steps: Vec<u32> = measured
+        .iter()
+        .map(|&(_, step)| step)
+        .filter(|&step| step >= start_step)
+        .chain(kept_for_save.iter().copied())
+        .chain(save_at)
+        .collect();
+    observed_steps.sort_unstable();
+    observed_steps.dedup();
+    let n_columns = columns(cfg).len();
     let counterfactual = |i: usize, start: u32, world: Option<World>, prefix: &[f64]| {
         let cf_cfg = cfg.without_shock(i);
-        let world = world.unwrap_or_else(|| World::new(&cf_cfg, replication));
-        Simulation {
-            cfg: &cf_cfg,
-            world,
+        let until = start + cfg.resilience_window_q;
+        match world {
+            Some(world) => Simulation {
+                cfg: &cf_cfg,
+                world,
+            }
+            .resume(start, until, prefix),
+            // No copy of the world before the shock: the counterfactual from the first quarter
+            // is the same run, only slower.
+            None => Simulation::new(&cf_cfg, replication).resume(0, until, &[]),
         }
-        .resume(start, start + cfg.resilience_window_q, prefix)
     };
+    // Counterfactuals of shocks that started before the checkpoint continue from its copies.
+    let from_checkpoint = |i: usize, start: u32| {
+        let c = from.expect("only shocks before a checkpoint's step");
+        let prefix = &c.rows[..start as usize * n_columns];
+        counterfactual(i, start, c.before_shock(start).cloned(), prefix)
+    };
+    let mut saved_before: Vec<(u32, World)> = from
+        .map(|c| {
+            c.before_shocks
+                .iter()
+                .filter(|(s, _)| save_at.is_some_and(|save| *s < save))
+                .cloned()
+                .collect()
+        })
+        .unwrap_or_default();
+    let mut saved: Option<(World, Vec<f64>)> = None;
+    let mut keep = |step: u32, world: &World, prefix: &[f64]| {
+        if kept_for_save.contains(&step) {
+            saved_before.push((step, world.clone()));
+        }
+        if save_at == Some(step) {
+            saved = Some((world.clone(), prefix.to_vec()));
+        }
+    };
+    let simulation = match from {
+        Some(c) => Simulation {
+            cfg,
+            world: c.world.clone(),
+        },
+        None => Simulation::new(cfg, replication),
+    };
+    let prefix: &[f64] = from.map_or(&[], |c| &c.rows);
     let (series, counterfactuals) = match schedule {
         Schedule::Inline => {
             let mut done: Vec<Option<Series>> = vec![None; measured.len()];
-            let series = Simulation::new(cfg, replication).run_observing(
-                &snapshot_steps,
+            for (n, &(i, start)) in measured.iter().enumerate() {
+                if start < start_step {
+                    done[n] = Some(from_checkpoint(i, start)?);
+                }
+            }
+            let series = simulation.run_observing_from(
+                start_step,
+                prefix,
+                &observed_steps,
                 &mut |step, world, prefix| {
+                    keep(step, world, prefix);
                     for (n, &(i, start)) in measured.iter().enumerate() {
                         if start == step {
                             done[n] = Some(counterfactual(i, start, Some(world.clone()), prefix)?);
@@ -310,27 +433,42 @@ pub fn run_replication_scheduled(
             (series, counterfactuals)
         }
         Schedule::Parallel => {
-            let (series, snapshots) =
-                Simulation::new(cfg, replication).run_with_snapshots(&snapshot_steps)?;
+            let mut snapshots: Vec<(u32, World)> = Vec::new();
+            let series = simulation.run_observing_from(
+                start_step,
+                prefix,
+                &observed_steps,
+                &mut |step, world, prefix| {
+                    keep(step, world, prefix);
+                    if measured.iter().any(|&(_, start)| start == step) {
+                        snapshots.push((step, world.clone()));
+                    }
+                    Ok(())
+                },
+            )?;
             // One starting world per counterfactual: the last user of a snapshot takes it.
-            let mut snapshots: Vec<Option<World>> = snapshots.into_iter().map(Some).collect();
+            let mut snapshots: Vec<(u32, Option<World>)> =
+                snapshots.into_iter().map(|(s, w)| (s, Some(w))).collect();
             let mut jobs: Vec<(usize, u32, Option<World>)> = Vec::with_capacity(measured.len());
             for (n, &(i, start)) in measured.iter().enumerate() {
-                let k = snapshot_steps.iter().position(|&s| s == start);
+                if start < start_step {
+                    jobs.push((i, start, None));
+                    continue;
+                }
                 let shared_later = measured[n + 1..].iter().any(|&(_, s)| s == start);
-                let world = k.and_then(|k| {
-                    if shared_later {
-                        snapshots[k].clone()
-                    } else {
-                        snapshots[k].take()
-                    }
-                });
+                let world = snapshots
+                    .iter_mut()
+                    .find(|(s, _)| *s == start)
+                    .and_then(|(_, w)| if shared_later { w.clone() } else { w.take() });
                 jobs.push((i, start, world));
             }
             drop(snapshots);
             let counterfactuals = jobs
                 .into_par_iter()
                 .map(|(i, start, world)| {
+                    if start < start_step {
+                        return from_checkpoint(i, start);
+                    }
                     let prefix = &series.values[..start as usize * series.columns.len()];
                     counterfactual(i, start, world, prefix)
                 })
@@ -358,9 +496,20 @@ pub fn run_replication_scheduled(
             });
         }
     }
-    Ok(ReplicationResult {
+    let checkpoint = saved.map(|(world, rows)| Checkpoint {
         replication,
-        series,
-        resilience,
-    })
+        step: save_at.expect("saved only at the save step"),
+        world,
+        columns: series.columns.clone(),
+        rows,
+        before_shocks: saved_before,
+    });
+    Ok((
+        ReplicationResult {
+            replication,
+            series,
+            resilience,
+        },
+        checkpoint,
+    ))
 }

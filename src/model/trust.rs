@@ -19,7 +19,7 @@
 use super::params::TrustParams;
 
 /// Evidence state of one partnership.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Evidence {
     pub positive: f64,
     pub negative: f64,

@@ -14,7 +14,7 @@ pub const MAX_SUPPLIERS: usize = 8;
 /// Quarters of aid history kept for the volatility metric (A3).
 pub const AID_HISTORY_Q: usize = 21;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum PartnershipMode {
     JointVenture,
     SupplyContract,
@@ -31,7 +31,7 @@ impl PartnershipMode {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum EndReason {
     Active,
     Terminated,
@@ -41,7 +41,7 @@ pub enum EndReason {
 }
 
 /// Firms, struct of arrays. Index = `FirmId`. `Clone` keeps every column's reserved capacity.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
 pub struct Firms {
     pub country: Vec<CountryId>,
     pub sector: Vec<u16>,
@@ -92,7 +92,7 @@ pub struct Firms {
 }
 
 /// Partnerships, struct of arrays. Index = `PartnershipId`. `Clone` keeps reserved capacity.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
 pub struct Partnerships {
     pub pair: Vec<PairId>,
     pub mode: Vec<PartnershipMode>,
@@ -126,7 +126,7 @@ pub struct Partnerships {
 }
 
 /// Talent stocks of one (pair, programme): one vintage per entry step.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct TalentStock {
     pub vintages: Vec<u64>,
     /// Index of the oldest vintage that may still hold people.
@@ -134,7 +134,7 @@ pub struct TalentStock {
     pub abroad: u64,
 }
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct PairState {
     pub gaps: [f64; 6],
     pub ks4: f64,
@@ -206,7 +206,7 @@ pub struct PairState {
     pub oda_pipeline: f64,
 }
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct CountryState {
     pub gdp_usd_per_year: f64,
     pub population: f64,
@@ -253,7 +253,7 @@ pub struct CountryState {
 }
 
 /// State of one donor's aid to one recipient.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct AidChannel {
     pub recipient: CountryId,
     pub pair: PairId,
@@ -290,7 +290,7 @@ impl AidChannel {
     }
 }
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct DonorState {
     pub budget_deviation: f64,
     pub budget_q: f64,
@@ -301,7 +301,7 @@ pub struct DonorState {
 }
 
 /// Ledgers of every USD and person that moved, for the conservation checks.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct Ledger {
     pub oda_budget_usd: f64,
     pub oda_committed_usd: f64,
@@ -322,6 +322,7 @@ pub struct Ledger {
 }
 
 /// Per-step buffers, kept apart from the state. `Clone` keeps reserved capacity.
+#[derive(serde::Serialize, serde::Deserialize)]
 pub struct Scratch {
     pub demand: Vec<f64>,
     pub foreign_sales: Vec<f64>,
@@ -337,7 +338,7 @@ pub struct Scratch {
 }
 
 /// The random streams of one replication, one cursor per purpose.
-#[derive(Clone)]
+#[derive(Clone, serde::Serialize, serde::Deserialize)]
 pub struct Streams {
     pub key: [u8; 32],
     pub entry_scan: Draws,
@@ -398,7 +399,7 @@ pub fn stable_hash32(text: &str) -> u32 {
     h
 }
 
-#[derive(Clone)]
+#[derive(Clone, serde::Serialize, serde::Deserialize)]
 pub struct World {
     pub step: u32,
     pub replication: u32,
@@ -917,7 +918,8 @@ impl Clone for Scratch {
 
 /// A `Vec` whose `Clone` keeps the reserved capacity, for growing `Vec`s held directly in
 /// [`World`] (which derives `Clone`); use it like the `Vec` it derefs to.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
+#[serde(transparent)]
 pub struct Reserved<T>(pub Vec<T>);
 
 impl<T: Clone> Clone for Reserved<T> {
