@@ -5,7 +5,9 @@
 pub mod brief;
 pub mod cli;
 pub mod compare;
+pub mod calibrate;
 pub mod indicators;
+pub mod journal;
 pub mod model;
 pub mod numfmt;
 pub mod observed;
