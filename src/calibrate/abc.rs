@@ -74,7 +74,7 @@ pub struct Generation {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Stop {
     Generations,
-    /// The next generation would have needed more than particles / min_acceptance attempts.
+    /// The next generation would have needed more than particles / min_acceptance evaluations.
     Acceptance,
     Evaluations,
 }
@@ -248,7 +248,9 @@ pub fn abc_smc(
 ) -> Result<(Generation, Stop), String> {
     let n = settings.particles as usize;
     let k = prior.dim();
-    let max_attempts = ((n as f64 / settings.min_acceptance).ceil() as u64).min(u32::MAX as u64) as u32;
+    // A generation fails when N acceptances need more than N / min_acceptance model evaluations
+    // (proposals outside the prior cost no evaluation and do not count).
+    let max_generation_evaluations = (n as f64 / settings.min_acceptance).ceil() as u64;
     let mut prev: Option<Generation> = None;
     let mut evaluations_total: u64 = 0;
     for t in 0..settings.generations {
@@ -277,9 +279,10 @@ pub fn abc_smc(
         let mut next_attempt: u32 = 0;
         let mut evaluations = 0u64;
         let mut completed_at: Option<u32> = None;
+        let mut failed = false;
         let mut batch = n as u32;
-        while completed_at.is_none() && next_attempt < max_attempts {
-            let end = next_attempt.saturating_add(batch).min(max_attempts);
+        while completed_at.is_none() && !failed && next_attempt < u32::MAX {
+            let end = next_attempt.saturating_add(batch);
             let mut items: Vec<(u32, Vec<f64>)> = Vec::new();
             for j in next_attempt..end {
                 if let Some(theta) = propose(seed, t, j, prior, prev_view) {
@@ -290,7 +293,7 @@ pub fn abc_smc(
                 items.iter().map(|(j, th)| (index_of(t, *j), th.clone())).collect();
             let distances = evaluate(&batch_items)?;
             for ((j, theta), d) in items.into_iter().zip(distances) {
-                if completed_at.is_some() {
+                if completed_at.is_some() || failed {
                     break;
                 }
                 evaluations += 1;
@@ -300,6 +303,9 @@ pub fn abc_smc(
                         completed_at = Some(j);
                     }
                 }
+                if completed_at.is_none() && evaluations >= max_generation_evaluations {
+                    failed = true;
+                }
             }
             // Attempts tried so far, and the acceptance seen, size the next batch; the result
             // does not depend on it (the population is the first N accepted in attempt order).
@@ -308,7 +314,7 @@ pub fn abc_smc(
             batch = ((missing / rate * 1.1).ceil() as u32).clamp(1, 4 * n as u32);
             next_attempt = end;
         }
-        let Some(last) = completed_at else {
+        let Some(last) = completed_at.filter(|_| !failed) else {
             return match prev {
                 Some(g) => Ok((g, Stop::Acceptance)),
                 None => Err("generation 0 could not fill its population".into()),

@@ -232,11 +232,11 @@ impl Objective {
                 })
                 .collect();
             let g = groups.len();
-            let mut trained = 0;
+            let mut usable = 0;
             for o in &matching {
                 let (train, hold) = in_window(o.year);
                 if train || hold {
-                    trained += usize::from(train && o.value > 0.0);
+                    usable += usize::from(o.value > 0.0);
                     points.push(ObsPoint {
                         scenario: s,
                         group: g,
@@ -248,12 +248,13 @@ impl Objective {
                     });
                 }
             }
-            if trained == 0 {
+            // A target with hold-out years only is scored out of sample and does not enter the distance.
+            if usable == 0 {
                 let years: Vec<String> = matching.iter().map(|o| o.year.to_string()).collect();
                 ds.push(diag(
                     &format!("targets[{i}]"),
                     format!(
-                        "`{}` for scope `{}` has no positive observation in the training window {}–{} (years in the data: {})",
+                        "`{}` for scope `{}` has no positive observation in the training window {}–{} or the hold-out window (years in the data: {})",
                         t.series,
                         t.scope,
                         spec.train.0,

@@ -272,7 +272,7 @@ pub fn run_calibration(objective: &Objective, out_dir: &Path, options: &Options)
     let (label, expected) = match &spec.algorithm {
         Algorithm::AbcSmc { particles, generations, max_evaluations, .. } => (
             format!("calibrate {} (ABC-SMC)", spec.name),
-            (*particles as u64 * *generations as u64 * 3).min(*max_evaluations),
+            (*particles as u64 * *generations as u64 * 2).min(*max_evaluations),
         ),
         Algorithm::NelderMead { max_evaluations, .. } => (format!("calibrate {} (Nelder–Mead)", spec.name), *max_evaluations),
     };
@@ -348,12 +348,12 @@ pub fn run_calibration(objective: &Objective, out_dir: &Path, options: &Options)
                     crate::numfmt::float(g.ess),
                     crate::numfmt::float(g.particles.iter().map(|p| p.distance).fold(f64::INFINITY, f64::min)),
                 ]);
-                let next = (g.number + 2).min(*generations);
+                // Expected total: what ran, plus the remaining generations at this one's attempts.
+                let so_far = evaluator.ran.load(std::sync::atomic::Ordering::Relaxed)
+                    + evaluator.resumed.load(std::sync::atomic::Ordering::Relaxed);
                 evaluator.reporter.retarget(
-                    &format!("calibrate {} generation {}/{}", spec.name, next, generations),
-                    evaluator.ran.load(std::sync::atomic::Ordering::Relaxed)
-                        + evaluator.resumed.load(std::sync::atomic::Ordering::Relaxed).min(resumed_at_start)
-                        + (g.attempts.max(*particles as u64) * (*generations - g.number - 1) as u64),
+                    &format!("calibrate {} generation {}/{}", spec.name, (g.number + 2).min(*generations), generations),
+                    so_far + g.attempts.max(*particles as u64) * (*generations - g.number - 1) as u64,
                 );
                 Ok(())
             };

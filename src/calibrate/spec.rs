@@ -181,14 +181,9 @@ impl Reader<'_> {
     fn unknown(&mut self, t: &toml::Table, at: &str, allowed: &[&str]) {
         for k in t.keys() {
             if !allowed.contains(&k.as_str()) {
-                let best = allowed
-                    .iter()
-                    .map(|a| (strsim::jaro_winkler(k, a), *a))
-                    .filter(|(s, _)| *s > 0.8)
-                    .max_by(|a, b| a.0.total_cmp(&b.0));
-                let hint = match best {
-                    Some((_, a)) => format!("; did you mean `{a}`?"),
-                    None => String::new(),
+                let hint = match suggest(k, allowed) {
+                    Some(a) => format!("; did you mean `{a}`?"),
+                    None => ";".to_string(),
                 };
                 self.ds.push(diag(
                     &join(at, k),
@@ -346,6 +341,16 @@ impl Reader<'_> {
             }
         }
     }
+}
+
+/// The closest allowed name: at most 2 edits (transpositions count as one), or a long common start.
+fn suggest<'a>(wanted: &str, allowed: &[&'a str]) -> Option<&'a str> {
+    allowed
+        .iter()
+        .map(|a| (strsim::osa_distance(wanted, a), -strsim::jaro_winkler(wanted, a), *a))
+        .filter(|(d, jw, _)| *d <= 2 || -*jw > 0.9)
+        .min_by(|x, y| x.0.cmp(&y.0).then(x.1.total_cmp(&y.1)))
+        .map(|x| x.2)
 }
 
 fn join(at: &str, key: &str) -> String {
@@ -616,12 +621,8 @@ fn validate(t: &toml::Table, ds: &mut Vec<Diagnostic>) -> CalibrationSpec {
         let series = r.string(g, &at, "series", true).unwrap_or_default();
         if !series.is_empty() && !crate::observed::MAPPINGS.iter().any(|m| m.series == series) {
             let names: Vec<&str> = crate::observed::MAPPINGS.iter().map(|m| m.series).collect();
-            let best = names
-                .iter()
-                .map(|a| (strsim::jaro_winkler(&series, a), *a))
-                .max_by(|a, b| a.0.total_cmp(&b.0))
-                .filter(|(s, _)| *s > 0.8)
-                .map(|(_, a)| format!("did you mean `{a}`? "))
+            let best = suggest(&series, &names)
+                .map(|a| format!("did you mean `{a}`? "))
                 .unwrap_or_default();
             r.ds.push(diag(
                 &format!("{at}.series"),
@@ -733,7 +734,7 @@ scope = "VNM-JPN"
         let d = e.diagnostics();
         let unknown = d.iter().find(|d| d.key == "parameters[0].mni").unwrap();
         assert!(unknown.message.contains("did you mean `min`"), "{}", unknown.message);
-        assert_eq!(unknown.line.map(|l| l.0), Some(18));
+        assert_eq!(unknown.line.map(|l| l.0), Some(16));
         assert!(d.iter().any(|d| d.key == "parameters[0].min" && d.message == "is required"));
     }
 

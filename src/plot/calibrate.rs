@@ -109,8 +109,7 @@ fn marginal_grid(dir: &Path, ms: &[MarginalPanel], f: &Fonts) -> Result<PathBuf,
             h[b] += w;
         }
         let ymax = h.iter().copied().fold(0.0f64, f64::max).max(1e-9) * 1.1;
-        let label = if m.log { format!("log10 {}", m.label) } else { m.label.clone() };
-        let label = super::sweep::short_key(&label);
+        let label = super::sweep::short_key(&m.label) + if m.log { " (log10)" } else { "" };
         let mut chart = ChartBuilder::on(area)
             .margin(small.px(24.0))
             .caption(label, draw::font(small.label))
