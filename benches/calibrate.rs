@@ -68,7 +68,9 @@ fn main() {
         let wall = t0.elapsed().as_secs_f64();
         let cpu = cpu::process_cpu() - cpu0;
         // Runs made: the evaluations run now plus the base evaluation, × scenarios × replications.
-        let runs = (out.evaluations_run + 1) * objective.scenarios.len() as u64 * objective.spec.replications as u64;
+        let runs = (out.evaluations_run + 1)
+            * objective.scenarios.len() as u64
+            * objective.spec.replications as u64;
         rates.push(runs as f64 / wall);
         println!(
             "calibrate vietnam_japan, {threads} thread(s): {runs} model runs in {wall:.1} s = {:.2} runs/s, {:.3} CPU-s per run",
@@ -76,5 +78,8 @@ fn main() {
             cpu / runs as f64
         );
     }
-    println!("parallel efficiency at 2 threads: {:.2}", rates[1] / (2.0 * rates[0]));
+    println!(
+        "parallel efficiency at 2 threads: {:.2}",
+        rates[1] / (2.0 * rates[0])
+    );
 }

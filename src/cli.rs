@@ -1209,10 +1209,11 @@ fn cmd_calibrate(
         },
         plots: !no_plots,
     };
-    let outcome = calibrate::run_calibration(&objective, &out_dir, &options).map_err(|e| match e {
-        calibrate::CalibrationError::Invalid { .. } => CliError::Input(e.to_string()),
-        other => CliError::Failure(other.to_string()),
-    })?;
+    let outcome =
+        calibrate::run_calibration(&objective, &out_dir, &options).map_err(|e| match e {
+            calibrate::CalibrationError::Invalid { .. } => CliError::Input(e.to_string()),
+            other => CliError::Failure(other.to_string()),
+        })?;
     out!("{}", calibrate::parameter_table(&outcome.parameters));
     out!("{}", calibrate::fit_table(&outcome.fits));
     if !quiet {

@@ -66,7 +66,10 @@ pub(crate) fn parse_journal_line(line: &str, width: usize) -> Option<(u64, Vec<O
 }
 
 /// The header fields after `magic` (`key=value` separated by spaces), or why not.
-pub(crate) fn header_fields(text: &str, magic: &str) -> Result<(Vec<(String, String)>, usize), String> {
+pub(crate) fn header_fields(
+    text: &str,
+    magic: &str,
+) -> Result<(Vec<(String, String)>, usize), String> {
     let Some(header_end) = text.find('\n') else {
         return Err("journal header is incomplete; delete the directory and start again".into());
     };
@@ -75,7 +78,10 @@ pub(crate) fn header_fields(text: &str, magic: &str) -> Result<(Vec<(String, Str
         .ok_or_else(|| format!("not a {magic} journal"))?;
     let fields = rest
         .split_whitespace()
-        .filter_map(|f| f.split_once('=').map(|(k, v)| (k.to_string(), v.to_string())))
+        .filter_map(|f| {
+            f.split_once('=')
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+        })
         .collect();
     Ok((fields, header_end + 1))
 }
@@ -114,7 +120,11 @@ pub(crate) fn read_rows(
                 torn_tail = true;
                 break;
             }
-            _ => return Err(format!("line {line_no} is corrupt (only the last line may be torn)")),
+            _ => {
+                return Err(format!(
+                    "line {line_no} is corrupt (only the last line may be torn)"
+                ));
+            }
         }
         pos = next;
     }
@@ -150,7 +160,10 @@ impl Journal {
 }
 
 /// Writes `bytes` to `path` atomically (temporary file in the same directory, fsync, rename).
-pub(crate) fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), (std::path::PathBuf, std::io::Error)> {
+pub(crate) fn write_atomic(
+    path: &Path,
+    bytes: &[u8],
+) -> Result<(), (std::path::PathBuf, std::io::Error)> {
     let tmp = path.with_extension(format!(
         "{}.tmp",
         path.extension().and_then(|e| e.to_str()).unwrap_or("")

@@ -4,6 +4,9 @@
 //! constant) must be pinned down to well inside their priors. This is a test of the engine, not a
 //! calibration or validation target of the model.
 
+#[path = "common/calibration.rs"]
+mod calibration;
+
 use std::fs;
 use std::path::Path;
 
@@ -17,26 +20,9 @@ const TRUE: [(&str, f64); 4] = [
     ("parameters.supply.home_export_share", 0.35),
 ];
 
-fn calibration_text(scenario: &Path, particles: u32, generations: u32) -> String {
-    format!(
-        r#"name = "recovery"
-seed = 41
-data = "data"
-[windows]
-train = [2001, 2009]
-holdout = [2010, 2012]
-[algorithm]
-kind = "abc-smc"
-particles = {particles}
-generations = {generations}
-[[scenarios]]
-id = "small"
-file = {scenario:?}
-[[parameters]]
-key = "parameters.entry.threshold"
-min = 18.0
-max = 20.5
-[[parameters]]
+fn calibration_text(particles: u32, generations: u32) -> String {
+    calibration::head("recovery", 41, particles, generations)
+        + r#"[[parameters]]
 key = "parameters.entry.capital_median_usd"
 min = 2.0e6
 max = 2.0e7
@@ -63,7 +49,6 @@ scenario = "small"
 series = "trade_total_vnm_jpn"
 scope = "HOST-HOME"
 "#
-    )
 }
 
 /// Writes the data files in the `data/` format from (series, year, value in data units).
@@ -83,10 +68,9 @@ fn write_data(dir: &Path, rows: &[(String, i32, f64)]) {
     fs::write(dir.join("trade_vietnam_japan.csv"), trade).unwrap();
 }
 
-pub fn synthetic_setup(dir: &Path, particles: u32, generations: u32) -> std::path::PathBuf {
-    let scenario = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/calibration/small_pair.toml");
+fn synthetic_setup(dir: &Path, particles: u32, generations: u32) -> std::path::PathBuf {
     let file = dir.join("recovery.toml");
-    fs::write(&file, calibration_text(&scenario, particles, generations)).unwrap();
+    fs::write(&file, calibration_text(particles, generations)).unwrap();
     let series = [
         "fdi_jpn_cumulative_registered_capital_snapshot",
         "fdi_jpn_cumulative_valid_projects_snapshot",
@@ -100,14 +84,20 @@ pub fn synthetic_setup(dir: &Path, particles: u32, generations: u32) -> std::pat
     // The model's own values at the true parameters (another seed than the calibration's).
     let objective = Objective::prepare(load_calibration(&file).unwrap(), &file).unwrap();
     let truth: Vec<f64> = TRUE.iter().map(|(_, v)| *v).collect();
-    let eval = objective.evaluate(&objective.natural_to_internal(&truth), 0x5EED).unwrap();
+    let eval = objective
+        .evaluate(&objective.natural_to_internal(&truth), 0x5EED)
+        .unwrap();
     let rows: Vec<(String, i32, f64)> = objective
         .points
         .iter()
         .zip(&eval.values)
         .map(|(p, v)| {
             let factor = kizuna::observed::MAPPINGS[p.mapping].factor;
-            (objective.groups[p.group].series.clone(), p.year, v.expect("every year has a value") / factor)
+            (
+                objective.groups[p.group].series.clone(),
+                p.year,
+                v.expect("every year has a value") / factor,
+            )
         })
         .collect();
     write_data(&dir.join("data"), &rows);
@@ -148,6 +138,12 @@ fn abc_smc_recovers_four_known_parameters_within_their_90_percent_intervals() {
         } else {
             (p.prior_min, p.prior_max, p.q05, p.q95)
         };
-        assert!((b - a) < 0.5 * (hi - lo), "{}: interval [{}, {}] not narrower than half the prior", p.parameter, p.q05, p.q95);
+        assert!(
+            (b - a) < 0.5 * (hi - lo),
+            "{}: interval [{}, {}] not narrower than half the prior",
+            p.parameter,
+            p.q05,
+            p.q95
+        );
     }
 }

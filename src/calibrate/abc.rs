@@ -101,7 +101,10 @@ pub fn index_of(generation: u32, attempt: u32) -> u64 {
 const ABC_SALT: u64 = 0xABC5_3C00_0000_0001;
 
 fn stream(seed: u64, generation: u32, attempt: u32) -> ChaCha8Rng {
-    let mut rng = ChaCha8Rng::from_seed(crate::model::rng::replication_key(seed ^ ABC_SALT, generation));
+    let mut rng = ChaCha8Rng::from_seed(crate::model::rng::replication_key(
+        seed ^ ABC_SALT,
+        generation,
+    ));
     rng.set_stream(attempt as u64);
     rng
 }
@@ -201,7 +204,10 @@ fn kernel(prev: &[Particle], prior: &Prior) -> Vec<f64> {
 
 /// Weighted quantile of the distances (sorted by distance, then index, for ties).
 pub fn weighted_quantile(particles: &[Particle], q: f64) -> f64 {
-    let mut v: Vec<(f64, u64, f64)> = particles.iter().map(|p| (p.distance, p.index, p.weight)).collect();
+    let mut v: Vec<(f64, u64, f64)> = particles
+        .iter()
+        .map(|p| (p.distance, p.index, p.weight))
+        .collect();
     v.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
     let mut acc = 0.0;
     for (d, _, w) in &v {
@@ -224,10 +230,16 @@ fn propose(
     let mut rng = stream(seed, generation, attempt);
     let k = prior.dim();
     match prev {
-        None => Some((0..k).map(|i| prior.lo[i] + uniform(&mut rng) * (prior.hi[i] - prior.lo[i])).collect()),
+        None => Some(
+            (0..k)
+                .map(|i| prior.lo[i] + uniform(&mut rng) * (prior.hi[i] - prior.lo[i]))
+                .collect(),
+        ),
         Some((particles, cumulative, l)) => {
             let u = uniform(&mut rng) * cumulative[cumulative.len() - 1];
-            let a = cumulative.partition_point(|c| *c <= u).min(particles.len() - 1);
+            let a = cumulative
+                .partition_point(|c| *c <= u)
+                .min(particles.len() - 1);
             let z: Vec<f64> = (0..k).map(|_| normal(&mut rng)).collect();
             let theta: Vec<f64> = (0..k)
                 .map(|i| particles[a].theta[i] + (0..=i).map(|m| l[i * k + m] * z[m]).sum::<f64>())
@@ -269,12 +281,20 @@ pub fn abc_smc(
                         acc
                     })
                     .collect();
-                (weighted_quantile(&g.particles, settings.quantile), kernel(&g.particles, prior), cumulative)
+                (
+                    weighted_quantile(&g.particles, settings.quantile),
+                    kernel(&g.particles, prior),
+                    cumulative,
+                )
             }
         };
-        let prev_view = prev
-            .as_ref()
-            .map(|g| (g.particles.as_slice(), cumulative.as_slice(), kernel_l.as_slice()));
+        let prev_view = prev.as_ref().map(|g| {
+            (
+                g.particles.as_slice(),
+                cumulative.as_slice(),
+                kernel_l.as_slice(),
+            )
+        });
         let mut accepted: Vec<(u64, Vec<f64>, f64)> = Vec::with_capacity(n);
         let mut next_attempt: u32 = 0;
         let mut evaluations = 0u64;
@@ -289,8 +309,10 @@ pub fn abc_smc(
                     items.push((j, theta));
                 }
             }
-            let batch_items: Vec<(u64, Vec<f64>)> =
-                items.iter().map(|(j, th)| (index_of(t, *j), th.clone())).collect();
+            let batch_items: Vec<(u64, Vec<f64>)> = items
+                .iter()
+                .map(|(j, th)| (index_of(t, *j), th.clone()))
+                .collect();
             let distances = evaluate(&batch_items)?;
             for ((j, theta), d) in items.into_iter().zip(distances) {
                 if completed_at.is_some() || failed {
@@ -412,12 +434,22 @@ mod tests {
         })
         .unwrap();
         assert_eq!(stop, Stop::Generations);
-        assert!(epsilons.windows(2).all(|w| w[1] <= w[0]), "tolerances fall: {epsilons:?}");
+        assert!(
+            epsilons.windows(2).all(|w| w[1] <= w[0]),
+            "tolerances fall: {epsilons:?}"
+        );
         let (mean, cov) = weighted_moments(&last.particles, 1);
         let sd = cov[0].sqrt();
         let sd_true = 1.0 / 20f64.sqrt();
-        assert!((mean[0] - 1.0).abs() / 1.0 < 0.10, "mean {} vs 1.0", mean[0]);
-        assert!((sd - sd_true).abs() / sd_true < 0.10, "sd {sd} vs {sd_true}");
+        assert!(
+            (mean[0] - 1.0).abs() / 1.0 < 0.10,
+            "mean {} vs 1.0",
+            mean[0]
+        );
+        assert!(
+            (sd - sd_true).abs() / sd_true < 0.10,
+            "sd {sd} vs {sd_true}"
+        );
     }
 
     #[test]
@@ -455,7 +487,10 @@ mod tests {
         .unwrap();
         assert_eq!(a, b);
         assert_eq!(a.len(), 4);
-        assert!(a.iter().all(|g| (g.particles.iter().map(|p| p.weight).sum::<f64>() - 1.0).abs() < 1e-12));
+        assert!(
+            a.iter()
+                .all(|g| (g.particles.iter().map(|p| p.weight).sum::<f64>() - 1.0).abs() < 1e-12)
+        );
     }
 
     #[test]

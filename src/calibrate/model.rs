@@ -107,7 +107,10 @@ impl Objective {
     /// Resolves the scenarios, checks every parameter key, its type and both ends of its range
     /// against each scenario, reads the data and maps the targets, and checks that the base runs
     /// have every target column. Reports all problems at once; `file` names the calibration file.
-    pub fn prepare(spec: CalibrationSpec, file: &std::path::Path) -> Result<Objective, CalibrationError> {
+    pub fn prepare(
+        spec: CalibrationSpec,
+        file: &std::path::Path,
+    ) -> Result<Objective, CalibrationError> {
         let mut ds: Vec<Diagnostic> = Vec::new();
         let mut scenarios = Vec::new();
         for (i, s) in spec.scenarios.iter().enumerate() {
@@ -115,13 +118,19 @@ impl Objective {
             let mut doc = match crate::scenario::load::resolve_scenario(Some(&source)) {
                 Ok(d) => d,
                 Err(e) => {
-                    ds.push(diag(&format!("scenarios[{i}].file"), first_line(&e.to_string())));
+                    ds.push(diag(
+                        &format!("scenarios[{i}].file"),
+                        first_line(&e.to_string()),
+                    ));
                     continue;
                 }
             };
             for (j, set) in s.set.iter().enumerate() {
                 if let Err(e) = doc.apply_set(set) {
-                    ds.push(diag(&format!("scenarios[{i}].set[{j}]"), first_line(&e.to_string())));
+                    ds.push(diag(
+                        &format!("scenarios[{i}].set[{j}]"),
+                        first_line(&e.to_string()),
+                    ));
                 }
             }
             let extends = if std::path::Path::new(&source).exists() {
@@ -202,7 +211,11 @@ impl Objective {
                     if let Err(e) = result {
                         ds.push(diag(
                             &format!("parameters[{p}].{end}"),
-                            format!("{v} is not a valid value in scenario `{}`: {}", sc.id, first_line(&e.to_string())),
+                            format!(
+                                "{v} is not a valid value in scenario `{}`: {}",
+                                sc.id,
+                                first_line(&e.to_string())
+                            ),
                         ));
                         break;
                     }
@@ -228,7 +241,11 @@ impl Objective {
                 .iter()
                 .filter(|o| {
                     MAPPINGS[o.mapping].series == t.series
-                        && o.column == crate::indicators::column_name(MAPPINGS[o.mapping].indicator, &t.scope)
+                        && o.column
+                            == crate::indicators::column_name(
+                                MAPPINGS[o.mapping].indicator,
+                                &t.scope,
+                            )
                 })
                 .collect();
             let g = groups.len();
@@ -390,16 +407,28 @@ impl Objective {
             .collect()
     }
 
-    fn run_one(&self, s: usize, theta: &[f64], seed: u64, replication: u32) -> Result<crate::model::Series, String> {
+    fn run_one(
+        &self,
+        s: usize,
+        theta: &[f64],
+        seed: u64,
+        replication: u32,
+    ) -> Result<crate::model::Series, String> {
         let mut doc = self.scenarios[s].doc.clone();
         for (k, v) in self.overrides(s, theta) {
-            doc.apply_set(&format!("{k}={v}")).map_err(|e| e.to_string())?;
+            doc.apply_set(&format!("{k}={v}"))
+                .map_err(|e| e.to_string())?;
         }
         doc.apply_set(&format!("run.seed={}", seed & i64::MAX as u64))
             .map_err(|e| e.to_string())?;
         let loaded = crate::scenario::load::from_document(doc).map_err(|e| e.to_string())?;
-        let result = run_replication_scheduled(&loaded.config, replication, &Counterfactuals::None, Schedule::Inline)
-            .map_err(|e| e.to_string())?;
+        let result = run_replication_scheduled(
+            &loaded.config,
+            replication,
+            &Counterfactuals::None,
+            Schedule::Inline,
+        )
+        .map_err(|e| e.to_string())?;
         let cfg = &loaded.config;
         // Years and quarters of the steps travel with the series for the annual values.
         let mut series = result.series;
@@ -439,7 +468,9 @@ impl Objective {
                         out.push(None);
                         continue;
                     };
-                    cache.entry(p.column.as_str()).or_insert_with(|| quarters(c))
+                    cache
+                        .entry(p.column.as_str())
+                        .or_insert_with(|| quarters(c))
                 }
             };
             out.push(observed::annual_value(&MAPPINGS[p.mapping], q, p.year));
@@ -487,13 +518,21 @@ impl Objective {
             per_scenario[*s].push(v);
         }
         let median = |reps: &[Vec<Option<f64>>], i: usize| -> Option<f64> {
-            let mut v: Vec<f64> = reps.iter().filter_map(|r| r[i]).filter(|x| x.is_finite()).collect();
+            let mut v: Vec<f64> = reps
+                .iter()
+                .filter_map(|r| r[i])
+                .filter(|x| x.is_finite())
+                .collect();
             if v.is_empty() {
                 return None;
             }
             v.sort_by(f64::total_cmp);
             let m = v.len();
-            Some(if m % 2 == 1 { v[m / 2] } else { 0.5 * (v[m / 2 - 1] + v[m / 2]) })
+            Some(if m % 2 == 1 {
+                v[m / 2]
+            } else {
+                0.5 * (v[m / 2 - 1] + v[m / 2])
+            })
         };
         let mut cursor = vec![0usize; self.scenarios.len()];
         let mut values = Vec::with_capacity(self.value_count());

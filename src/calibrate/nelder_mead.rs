@@ -45,7 +45,11 @@ pub fn minimise(
     let mut simplex: Vec<Vec<f64>> = vec![clamp(start.to_vec())];
     for i in 0..k {
         let mut p = simplex[0].clone();
-        p[i] = if p[i] + step <= 1.0 { p[i] + step } else { p[i] - step };
+        p[i] = if p[i] + step <= 1.0 {
+            p[i] + step
+        } else {
+            p[i] - step
+        };
         simplex.push(clamp(p));
     }
     let values = eval(simplex.clone())?;
@@ -61,14 +65,22 @@ pub fn minimise(
             .map(|i| s[..k].iter().map(|(p, _)| p[i]).sum::<f64>() / k as f64)
             .collect();
         let towards = |c: f64| -> Vec<f64> {
-            clamp((0..k).map(|i| centroid[i] + c * (s[k].0[i] - centroid[i])).collect())
+            clamp(
+                (0..k)
+                    .map(|i| centroid[i] + c * (s[k].0[i] - centroid[i]))
+                    .collect(),
+            )
         };
         let reflected = towards(-1.0);
         let fr = eval(vec![reflected.clone()])?[0];
         if fr < s[0].1 {
             let expanded = towards(-2.0);
             let fe = eval(vec![expanded.clone()])?[0];
-            s[k] = if fe < fr { (expanded, fe) } else { (reflected, fr) };
+            s[k] = if fe < fr {
+                (expanded, fe)
+            } else {
+                (reflected, fr)
+            };
             continue;
         }
         if fr < s[k - 1].1 {
@@ -76,7 +88,11 @@ pub fn minimise(
             continue;
         }
         // Contraction: outside if the reflection improved on the worst, else inside.
-        let (c, base) = if fr < s[k].1 { (-0.5, fr) } else { (0.5, s[k].1) };
+        let (c, base) = if fr < s[k].1 {
+            (-0.5, fr)
+        } else {
+            (0.5, s[k].1)
+        };
         let contracted = towards(c);
         let fc = eval(vec![contracted.clone()])?[0];
         if fc < base {

@@ -29,7 +29,10 @@ pub fn draw_all(
                 lo: p.min,
                 hi: p.max,
                 log: p.scale == Scale::Log,
-                samples: population.iter().map(|(_, th, w, _)| (objective.natural(c, th[c]), *w)).collect(),
+                samples: population
+                    .iter()
+                    .map(|(_, th, w, _)| (objective.natural(c, th[c]), *w))
+                    .collect(),
                 base: objective.base_values[c],
                 best: objective.natural(c, best_theta[c]),
             }
@@ -40,8 +43,14 @@ pub fn draw_all(
         .iter()
         .enumerate()
         .map(|(g, group)| FitPanel {
-            title: format!("{}: {} ({})", objective.scenarios[group.scenario].id, group.series, group.column),
-            file_stem: format!("{}_{}", objective.scenarios[group.scenario].id, group.column),
+            title: format!(
+                "{}: {} ({})",
+                objective.scenarios[group.scenario].id, group.series, group.column
+            ),
+            file_stem: format!(
+                "{}_{}",
+                objective.scenarios[group.scenario].id, group.column
+            ),
             rows: objective
                 .points
                 .iter()
@@ -69,7 +78,11 @@ fn read_generations(path: &Path) -> Vec<(u32, f64, f64)> {
     r.records()
         .filter_map(|rec| {
             let rec = rec.ok()?;
-            Some((rec.get(0)?.parse().ok()?, rec.get(1)?.parse().ok()?, rec.get(6)?.parse().ok()?))
+            Some((
+                rec.get(0)?.parse().ok()?,
+                rec.get(1)?.parse().ok()?,
+                rec.get(6)?.parse().ok()?,
+            ))
         })
         .collect()
 }

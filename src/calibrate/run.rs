@@ -90,7 +90,10 @@ fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), CalibrationError> {
 /// stochastic), common random numbers (the calibration seed) for Nelder–Mead and the base.
 fn evaluation_seed(seed: u64, index: Option<u64>) -> u64 {
     match index {
-        Some(i) => crate::sweep::run_seed(seed ^ 0xCA11_B000_0000_0000, i as u32) ^ (i >> 32).wrapping_mul(0x9E37_79B9_7F4A_7C15),
+        Some(i) => {
+            crate::sweep::run_seed(seed ^ 0xCA11_B000_0000_0000, i as u32)
+                ^ (i >> 32).wrapping_mul(0x9E37_79B9_7F4A_7C15)
+        }
         None => seed,
     }
 }
@@ -130,14 +133,18 @@ impl Evaluator<'_> {
                 .collect::<Result<_, String>>()?
         };
         let resumed = known.iter().filter(|k| k.is_some()).count() as u64;
-        self.resumed.fetch_add(resumed, std::sync::atomic::Ordering::Relaxed);
+        self.resumed
+            .fetch_add(resumed, std::sync::atomic::Ordering::Relaxed);
         let todo: Vec<usize> = (0..items.len()).filter(|&j| known[j].is_none()).collect();
         let fresh: Vec<(usize, f64)> = self.pool.install(|| {
             todo.par_iter()
                 .with_max_len(1)
                 .map(|&j| {
                     let (index, theta) = &items[j];
-                    let seed = evaluation_seed(self.objective.spec.seed, self.fresh_seeds.then_some(*index));
+                    let seed = evaluation_seed(
+                        self.objective.spec.seed,
+                        self.fresh_seeds.then_some(*index),
+                    );
                     let Evaluation { distance, values } = self.objective.evaluate(theta, seed)?;
                     let mut row: Vec<Option<f64>> = theta.iter().map(|t| Some(*t)).collect();
                     row.push(Some(distance));
@@ -147,10 +154,10 @@ impl Evaluator<'_> {
                         .unwrap_or_else(|e| e.into_inner())
                         .append(&journal_line(*index, &row))
                         .map_err(|e| format!("{}: {e}", self.journal_path.display()))?;
-                    self.done
-                        .lock()
-                        .unwrap_or_else(|e| e.into_inner())
-                        .insert(*index, (theta.iter().map(|t| t.to_bits()).collect(), distance));
+                    self.done.lock().unwrap_or_else(|e| e.into_inner()).insert(
+                        *index,
+                        (theta.iter().map(|t| t.to_bits()).collect(), distance),
+                    );
                     self.ran.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                     self.reporter.tick();
                     Ok((j, distance))
@@ -194,21 +201,34 @@ fn open_journal(
         }
         let mut done = BTreeMap::new();
         let read = journal::read_rows(&text, start, width, |i, row| {
-            let theta: Vec<u64> = row[..dim].iter().map(|v| v.unwrap_or(f64::NAN).to_bits()).collect();
+            let theta: Vec<u64> = row[..dim]
+                .iter()
+                .map(|v| v.unwrap_or(f64::NAN).to_bits())
+                .collect();
             done.insert(i, (theta, row[dim].unwrap_or(f64::NAN)));
             Ok(())
         })
         .map_err(bad)?;
-        let f = OpenOptions::new().write(true).open(&path).map_err(io_err(&path))?;
+        let f = OpenOptions::new()
+            .write(true)
+            .open(&path)
+            .map_err(io_err(&path))?;
         if read.torn_tail {
             f.set_len(read.valid_len).map_err(io_err(&path))?;
             f.sync_all().map_err(io_err(&path))?;
         }
         drop(f);
-        let file = OpenOptions::new().append(true).open(&path).map_err(io_err(&path))?;
+        let file = OpenOptions::new()
+            .append(true)
+            .open(&path)
+            .map_err(io_err(&path))?;
         return Ok((file, done));
     }
-    if out_dir.exists() && fs::read_dir(out_dir).map(|mut d| d.next().is_some()).unwrap_or(false) {
+    if out_dir.exists()
+        && fs::read_dir(out_dir)
+            .map(|mut d| d.next().is_some())
+            .unwrap_or(false)
+    {
         return Err(CalibrationError::Other(format!(
             "{} exists and is not a calibration directory (no {JOURNAL}); choose another --out",
             out_dir.display()
@@ -227,7 +247,12 @@ fn open_journal(
 }
 
 /// Streams the journal once and returns the model values of the wanted evaluations.
-fn values_of(path: &Path, width: usize, k: usize, wanted: &BTreeSet<u64>) -> Result<BTreeMap<u64, Vec<Option<f64>>>, CalibrationError> {
+fn values_of(
+    path: &Path,
+    width: usize,
+    k: usize,
+    wanted: &BTreeSet<u64>,
+) -> Result<BTreeMap<u64, Vec<Option<f64>>>, CalibrationError> {
     let bytes = fs::read(path).map_err(io_err(path))?;
     let text = String::from_utf8_lossy(&bytes);
     let bad = |m: String| CalibrationError::Other(format!("{}: {m}", path.display()));
@@ -257,7 +282,11 @@ fn weighted_quantile(mut v: Vec<(f64, f64)>, q: f64) -> f64 {
 }
 
 /// Runs the calibration into `out_dir`.
-pub fn run_calibration(objective: &Objective, out_dir: &Path, options: &Options) -> Result<Outcome, CalibrationError> {
+pub fn run_calibration(
+    objective: &Objective,
+    out_dir: &Path,
+    options: &Options,
+) -> Result<Outcome, CalibrationError> {
     let spec = &objective.spec;
     let k = objective.dim();
     let width = k + 1 + objective.value_count();
@@ -270,11 +299,21 @@ pub fn run_calibration(objective: &Objective, out_dir: &Path, options: &Options)
         .build()
         .map_err(other)?;
     let (label, expected) = match &spec.algorithm {
-        Algorithm::AbcSmc { particles, generations, max_evaluations, .. } => (
+        Algorithm::AbcSmc {
+            particles,
+            generations,
+            max_evaluations,
+            ..
+        } => (
             format!("calibrate {} (ABC-SMC)", spec.name),
             (*particles as u64 * *generations as u64 * 2).min(*max_evaluations),
         ),
-        Algorithm::NelderMead { max_evaluations, .. } => (format!("calibrate {} (Nelder–Mead)", spec.name), *max_evaluations),
+        Algorithm::NelderMead {
+            max_evaluations, ..
+        } => (
+            format!("calibrate {} (Nelder–Mead)", spec.name),
+            *max_evaluations,
+        ),
     };
     let resumed_at_start = done.len() as u64;
     let evaluator = Evaluator {
@@ -301,7 +340,9 @@ pub fn run_calibration(objective: &Objective, out_dir: &Path, options: &Options)
     let mut generation_rows: Vec<Vec<String>> = Vec::new();
     let labels = objective.labels.clone();
     let natural_row = |theta: &[f64]| -> Vec<String> {
-        (0..k).map(|c| crate::numfmt::float(objective.natural(c, theta[c]))).collect()
+        (0..k)
+            .map(|c| crate::numfmt::float(objective.natural(c, theta[c])))
+            .collect()
     };
     // Final population: (index, θ, weight, distance).
     let (population, best_index, best_theta, stop, evaluations_total, trace): (
@@ -312,7 +353,13 @@ pub fn run_calibration(objective: &Objective, out_dir: &Path, options: &Options)
         u64,
         Vec<Vec<String>>,
     ) = match &spec.algorithm {
-        Algorithm::AbcSmc { particles, generations, quantile, min_acceptance, max_evaluations } => {
+        Algorithm::AbcSmc {
+            particles,
+            generations,
+            quantile,
+            min_acceptance,
+            max_evaluations,
+        } => {
             let settings = Settings {
                 particles: *particles,
                 generations: *generations,
@@ -321,7 +368,11 @@ pub fn run_calibration(objective: &Objective, out_dir: &Path, options: &Options)
                 max_evaluations: *max_evaluations,
             };
             let mut out = fs::File::create(&partial).map_err(io_err(&partial))?;
-            let mut header = vec!["generation".to_string(), "particle".into(), "evaluation".into()];
+            let mut header = vec![
+                "generation".to_string(),
+                "particle".into(),
+                "evaluation".into(),
+            ];
             header.extend(labels.iter().cloned());
             header.extend(["weight", "distance", "epsilon"].map(String::from));
             out.write_all(&journal::csv_bytes(header, std::iter::empty()).map_err(other)?)
@@ -346,18 +397,31 @@ pub fn run_calibration(objective: &Objective, out_dir: &Path, options: &Options)
                     g.evaluations.to_string(),
                     crate::numfmt::float(g.particles.len() as f64 / g.attempts as f64),
                     crate::numfmt::float(g.ess),
-                    crate::numfmt::float(g.particles.iter().map(|p| p.distance).fold(f64::INFINITY, f64::min)),
+                    crate::numfmt::float(
+                        g.particles
+                            .iter()
+                            .map(|p| p.distance)
+                            .fold(f64::INFINITY, f64::min),
+                    ),
                 ]);
                 // Expected total: what ran, plus the remaining generations at this one's attempts.
                 let so_far = evaluator.ran.load(std::sync::atomic::Ordering::Relaxed)
                     + evaluator.resumed.load(std::sync::atomic::Ordering::Relaxed);
                 evaluator.reporter.retarget(
-                    &format!("calibrate {} generation {}/{}", spec.name, (g.number + 2).min(*generations), generations),
-                    so_far + g.attempts.max(*particles as u64) * (*generations - g.number - 1) as u64,
+                    &format!(
+                        "calibrate {} generation {}/{}",
+                        spec.name,
+                        (g.number + 2).min(*generations),
+                        generations
+                    ),
+                    so_far
+                        + g.attempts.max(*particles as u64) * (*generations - g.number - 1) as u64,
                 );
                 Ok(())
             };
-            let (last, why) = abc::abc_smc(&objective.prior, &settings, spec.seed, &batch, &mut on_gen).map_err(other)?;
+            let (last, why) =
+                abc::abc_smc(&objective.prior, &settings, spec.seed, &batch, &mut on_gen)
+                    .map_err(other)?;
             drop(on_gen);
             out.sync_all().map_err(io_err(&partial))?;
             drop(out);
@@ -365,14 +429,21 @@ pub fn run_calibration(objective: &Objective, out_dir: &Path, options: &Options)
             let best = last
                 .particles
                 .iter()
-                .min_by(|a, b| a.distance.total_cmp(&b.distance).then(a.index.cmp(&b.index)))
+                .min_by(|a, b| {
+                    a.distance
+                        .total_cmp(&b.distance)
+                        .then(a.index.cmp(&b.index))
+                })
                 .expect("a population is never empty");
             let stop = match why {
                 Stop::Generations => format!("{} ({} generations)", why.as_str(), last.number + 1),
                 _ => format!("{} after generation {}", why.as_str(), last.number),
             };
             (
-                last.particles.iter().map(|p| (p.index, p.theta.clone(), p.weight, p.distance)).collect(),
+                last.particles
+                    .iter()
+                    .map(|p| (p.index, p.theta.clone(), p.weight, p.distance))
+                    .collect(),
                 best.index,
                 best.theta.clone(),
                 stop,
@@ -380,14 +451,24 @@ pub fn run_calibration(objective: &Objective, out_dir: &Path, options: &Options)
                 Vec::new(),
             )
         }
-        Algorithm::NelderMead { max_evaluations, tolerance } => {
+        Algorithm::NelderMead {
+            max_evaluations,
+            tolerance,
+        } => {
             let lo = objective.prior.lo.clone();
             let hi = objective.prior.hi.clone();
-            let to_box = |theta: &[f64]| -> Vec<f64> { (0..k).map(|i| ((theta[i] - lo[i]) / (hi[i] - lo[i])).clamp(0.0, 1.0)).collect() };
-            let from_box = |u: &[f64]| -> Vec<f64> { (0..k).map(|i| lo[i] + u[i] * (hi[i] - lo[i])).collect() };
+            let to_box = |theta: &[f64]| -> Vec<f64> {
+                (0..k)
+                    .map(|i| ((theta[i] - lo[i]) / (hi[i] - lo[i])).clamp(0.0, 1.0))
+                    .collect()
+            };
+            let from_box = |u: &[f64]| -> Vec<f64> {
+                (0..k).map(|i| lo[i] + u[i] * (hi[i] - lo[i])).collect()
+            };
             let trace = Mutex::new(Vec::new());
             let in_box = |items: &[(u64, Vec<f64>)]| -> Result<Vec<f64>, String> {
-                let mapped: Vec<(u64, Vec<f64>)> = items.iter().map(|(i, u)| (*i, from_box(u))).collect();
+                let mapped: Vec<(u64, Vec<f64>)> =
+                    items.iter().map(|(i, u)| (*i, from_box(u))).collect();
                 let d = batch(&mapped)?;
                 let mut t = trace.lock().unwrap_or_else(|e| e.into_inner());
                 for ((i, th), dist) in mapped.iter().zip(&d) {
@@ -398,7 +479,14 @@ pub fn run_calibration(objective: &Objective, out_dir: &Path, options: &Options)
                 }
                 Ok(d)
             };
-            let out = nelder_mead::minimise(&to_box(&base_theta), 0.2, *max_evaluations, *tolerance, &in_box).map_err(other)?;
+            let out = nelder_mead::minimise(
+                &to_box(&base_theta),
+                0.2,
+                *max_evaluations,
+                *tolerance,
+                &in_box,
+            )
+            .map_err(other)?;
             let stop = if out.evaluations >= *max_evaluations {
                 "max_evaluations reached".to_string()
             } else {
@@ -413,12 +501,21 @@ pub fn run_calibration(objective: &Objective, out_dir: &Path, options: &Options)
                     let th = from_box(u);
                     let idx = trace
                         .iter()
-                        .find(|r| r[1..=k] == natural_row(&th)[..] && r[k + 1] == crate::numfmt::float(*d))
+                        .find(|r| {
+                            r[1..=k] == natural_row(&th)[..] && r[k + 1] == crate::numfmt::float(*d)
+                        })
                         .map_or(0, |r| r[0].parse().unwrap_or(0));
                     (idx, th, 1.0 / (k + 1) as f64, *d)
                 })
                 .collect();
-            (simplex.clone(), simplex[0].0, simplex[0].1.clone(), stop, out.evaluations, trace)
+            (
+                simplex.clone(),
+                simplex[0].0,
+                simplex[0].1.clone(),
+                stop,
+                out.evaluations,
+                trace,
+            )
         }
     };
     evaluator.reporter.finish();
@@ -429,15 +526,30 @@ pub fn run_calibration(objective: &Objective, out_dir: &Path, options: &Options)
     let wanted: BTreeSet<u64> = population.iter().map(|p| p.0).chain([best_index]).collect();
     let values = values_of(&journal_path, width, k, &wanted)?;
     let get = |i: u64| -> Result<&Vec<Option<f64>>, CalibrationError> {
-        values.get(&i).ok_or_else(|| other(format!("evaluation {i} is missing from the journal")))
+        values
+            .get(&i)
+            .ok_or_else(|| other(format!("evaluation {i} is missing from the journal")))
     };
     let best_values = get(best_index)?.clone();
 
     let mut files = Vec::new();
     if !generation_rows.is_empty() {
-        let header = ["generation", "epsilon", "attempts", "evaluations", "acceptance_rate", "ess", "min_distance"].map(String::from).to_vec();
+        let header = [
+            "generation",
+            "epsilon",
+            "attempts",
+            "evaluations",
+            "acceptance_rate",
+            "ess",
+            "min_distance",
+        ]
+        .map(String::from)
+        .to_vec();
         let path = out_dir.join("generations.csv");
-        write_atomic(&path, &journal::csv_bytes(header, generation_rows.into_iter()).map_err(other)?)?;
+        write_atomic(
+            &path,
+            &journal::csv_bytes(header, generation_rows.into_iter()).map_err(other)?,
+        )?;
         files.push(out_dir.join("posterior.csv"));
         files.push(path);
     }
@@ -448,7 +560,10 @@ pub fn run_calibration(objective: &Objective, out_dir: &Path, options: &Options)
         let mut trace = trace;
         trace.sort_by_key(|r| r[0].parse::<u64>().unwrap_or(0));
         let path = out_dir.join("trace.csv");
-        write_atomic(&path, &journal::csv_bytes(header, trace.into_iter()).map_err(other)?)?;
+        write_atomic(
+            &path,
+            &journal::csv_bytes(header, trace.into_iter()).map_err(other)?,
+        )?;
         files.push(path);
     }
 
@@ -465,7 +580,11 @@ pub fn run_calibration(objective: &Objective, out_dir: &Path, options: &Options)
         band.push(if v.is_empty() {
             (f64::NAN, f64::NAN, f64::NAN)
         } else {
-            (weighted_quantile(v.clone(), 0.05), weighted_quantile(v.clone(), 0.5), weighted_quantile(v, 0.95))
+            (
+                weighted_quantile(v.clone(), 0.05),
+                weighted_quantile(v.clone(), 0.5),
+                weighted_quantile(v, 0.95),
+            )
         });
     }
     let mut fits = Vec::new();
@@ -474,7 +593,17 @@ pub fn run_calibration(objective: &Objective, out_dir: &Path, options: &Options)
             continue;
         }
         let header = [
-            "scenario", "series", "column", "year", "observed", "model_before", "model_best", "posterior_median", "posterior_q05", "posterior_q95", "ratio_best",
+            "scenario",
+            "series",
+            "column",
+            "year",
+            "observed",
+            "model_before",
+            "model_best",
+            "posterior_median",
+            "posterior_q05",
+            "posterior_q95",
+            "ratio_best",
         ]
         .map(String::from)
         .to_vec();
@@ -496,20 +625,35 @@ pub fn run_calibration(objective: &Objective, out_dir: &Path, options: &Options)
                     crate::numfmt::opt_float(Some(band[i].1).filter(|x| x.is_finite())),
                     crate::numfmt::opt_float(Some(band[i].0).filter(|x| x.is_finite())),
                     crate::numfmt::opt_float(Some(band[i].2).filter(|x| x.is_finite())),
-                    crate::numfmt::opt_float(best_values[i].filter(|_| p.value != 0.0).map(|m| m / p.value)),
+                    crate::numfmt::opt_float(
+                        best_values[i]
+                            .filter(|_| p.value != 0.0)
+                            .map(|m| m / p.value),
+                    ),
                 ]
             })
             .collect();
         let path = out_dir.join(format!("fit_{window}.csv"));
-        write_atomic(&path, &journal::csv_bytes(header, rows.into_iter()).map_err(other)?)?;
+        write_atomic(
+            &path,
+            &journal::csv_bytes(header, rows.into_iter()).map_err(other)?,
+        )?;
         files.push(path);
         for (gi, g) in objective.groups.iter().enumerate() {
             let idx: Vec<usize> = (0..n_points)
-                .filter(|&i| objective.points[i].group == gi && objective.points[i].train == train && objective.points[i].value > 0.0)
+                .filter(|&i| {
+                    objective.points[i].group == gi
+                        && objective.points[i].train == train
+                        && objective.points[i].value > 0.0
+                })
                 .collect();
             let rmsle = |m: &dyn Fn(usize) -> Option<f64>| -> Option<f64> {
                 (!idx.is_empty()).then(|| {
-                    (idx.iter().map(|&i| log_error(objective.points[i].value, m(i)).powi(2)).sum::<f64>() / idx.len() as f64).sqrt()
+                    (idx.iter()
+                        .map(|&i| log_error(objective.points[i].value, m(i)).powi(2))
+                        .sum::<f64>()
+                        / idx.len() as f64)
+                        .sqrt()
                 })
             };
             fits.push(SeriesFit {
@@ -524,7 +668,18 @@ pub fn run_calibration(objective: &Objective, out_dir: &Path, options: &Options)
             });
         }
     }
-    let header = ["scenario", "series", "column", "window", "points", "rmsle_before", "rmsle_best", "rmsle_posterior_median"].map(String::from).to_vec();
+    let header = [
+        "scenario",
+        "series",
+        "column",
+        "window",
+        "points",
+        "rmsle_before",
+        "rmsle_best",
+        "rmsle_posterior_median",
+    ]
+    .map(String::from)
+    .to_vec();
     let rows = fits.iter().map(|f| {
         vec![
             f.scenario.clone(),
@@ -545,7 +700,10 @@ pub fn run_calibration(objective: &Objective, out_dir: &Path, options: &Options)
     let parameters: Vec<ParameterSummary> = (0..k)
         .map(|c| {
             let p = &spec.parameters[objective.coords[c].0];
-            let v: Vec<(f64, f64)> = population.iter().map(|(_, th, w, _)| (objective.natural(c, th[c]), *w)).collect();
+            let v: Vec<(f64, f64)> = population
+                .iter()
+                .map(|(_, th, w, _)| (objective.natural(c, th[c]), *w))
+                .collect();
             let total: f64 = v.iter().map(|x| x.1).sum();
             ParameterSummary {
                 parameter: objective.labels[c].clone(),
@@ -561,10 +719,35 @@ pub fn run_calibration(objective: &Objective, out_dir: &Path, options: &Options)
             }
         })
         .collect();
-    let header = ["parameter", "scale", "prior_min", "prior_max", "base", "best", "mean", "q05", "q50", "q95"].map(String::from).to_vec();
+    let header = [
+        "parameter",
+        "scale",
+        "prior_min",
+        "prior_max",
+        "base",
+        "best",
+        "mean",
+        "q05",
+        "q50",
+        "q95",
+    ]
+    .map(String::from)
+    .to_vec();
     let rows = parameters.iter().map(|p| {
         let mut r = vec![p.parameter.clone(), p.scale.to_string()];
-        r.extend([p.prior_min, p.prior_max, p.base, p.best, p.mean, p.q05, p.q50, p.q95].map(crate::numfmt::float));
+        r.extend(
+            [
+                p.prior_min,
+                p.prior_max,
+                p.base,
+                p.best,
+                p.mean,
+                p.q05,
+                p.q50,
+                p.q95,
+            ]
+            .map(crate::numfmt::float),
+        );
         r
     });
     let path = out_dir.join("posterior_summary.csv");
@@ -577,17 +760,37 @@ pub fn run_calibration(objective: &Objective, out_dir: &Path, options: &Options)
             "# Written by `kizuna calibrate` ({}): the best evaluation (lowest distance, evaluation {best_index}) of the final population.\n\
              # Run it as is: kizuna run {}\n",
             spec.name,
-            if s == 0 { "best.toml".to_string() } else { format!("best_{}.toml", sc.id) }
+            if s == 0 {
+                "best.toml".to_string()
+            } else {
+                format!("best_{}.toml", sc.id)
+            }
         );
-        text.push_str(&format!("extends = {}\n", toml::Value::String(sc.extends.clone())));
-        text.push_str(&format!("name = {}\n", toml::Value::String(format!("{}_calibrated", sc.doc.table.get("name").and_then(|v| v.as_str()).unwrap_or(&sc.id)))));
+        text.push_str(&format!(
+            "extends = {}\n",
+            toml::Value::String(sc.extends.clone())
+        ));
+        text.push_str(&format!(
+            "name = {}\n",
+            toml::Value::String(format!(
+                "{}_calibrated",
+                sc.doc
+                    .table
+                    .get("name")
+                    .and_then(|v| v.as_str())
+                    .unwrap_or(&sc.id)
+            ))
+        ));
         for set in &spec.scenarios[s].set {
             text.push_str(&format!("# applied before calibrating: {set}\n"));
         }
         for (key, value) in objective.overrides(s, &best_theta) {
             text.push_str(&format!("{key} = {value}\n"));
         }
-        for name in [format!("best_{}.toml", sc.id)].into_iter().chain((s == 0).then(|| "best.toml".to_string())) {
+        for name in [format!("best_{}.toml", sc.id)]
+            .into_iter()
+            .chain((s == 0).then(|| "best.toml".to_string()))
+        {
             let path = out_dir.join(name);
             write_atomic(&path, text.as_bytes())?;
             files.push(path);
@@ -597,8 +800,15 @@ pub fn run_calibration(objective: &Objective, out_dir: &Path, options: &Options)
     let evaluations_run = evaluator.ran.load(std::sync::atomic::Ordering::Relaxed);
     let evaluations_resumed = evaluator.resumed.load(std::sync::atomic::Ordering::Relaxed);
     if options.plots {
-        let plots = super::plots::draw_all(objective, out_dir, &population, &base_eval.values, &best_values, &band)
-            .map_err(|e| other(format!("plotting failed: {e}")))?;
+        let plots = super::plots::draw_all(
+            objective,
+            out_dir,
+            &population,
+            &base_eval.values,
+            &best_values,
+            &band,
+        )
+        .map_err(|e| other(format!("plotting failed: {e}")))?;
         files.extend(plots);
     }
 
@@ -629,7 +839,11 @@ pub fn run_calibration(objective: &Objective, out_dir: &Path, options: &Options)
     }
     let mut names: Vec<String> = files
         .iter()
-        .filter_map(|p| p.strip_prefix(out_dir).ok().map(|p| p.display().to_string()))
+        .filter_map(|p| {
+            p.strip_prefix(out_dir)
+                .ok()
+                .map(|p| p.display().to_string())
+        })
         .collect();
     names.push("manifest.json".into());
     let manifest = Manifest {
@@ -679,7 +893,10 @@ pub fn run_calibration(objective: &Objective, out_dir: &Path, options: &Options)
 /// A plain-text table of the fit for the terminal.
 pub fn fit_table(fits: &[SeriesFit]) -> String {
     let o = |v: Option<f64>| v.map_or("-".to_string(), |x| format!("{x:.3}"));
-    let mut s = format!("{:<10} {:<46} {:<8} {:>6} {:>8} {:>8} {:>8}\n", "scenario", "series (column)", "window", "points", "before", "best", "post.med");
+    let mut s = format!(
+        "{:<10} {:<46} {:<8} {:>6} {:>8} {:>8} {:>8}\n",
+        "scenario", "series (column)", "window", "points", "before", "best", "post.med"
+    );
     for f in fits {
         s.push_str(&format!(
             "{:<10} {:<46} {:<8} {:>6} {:>8} {:>8} {:>8}\n",
@@ -697,7 +914,10 @@ pub fn fit_table(fits: &[SeriesFit]) -> String {
 
 /// A plain-text table of the posterior intervals.
 pub fn parameter_table(ps: &[ParameterSummary]) -> String {
-    let mut s = format!("{:<52} {:>11} {:>11} {:>11} {:>11} {:>11}\n", "parameter", "base", "best", "q05", "q50", "q95");
+    let mut s = format!(
+        "{:<52} {:>11} {:>11} {:>11} {:>11} {:>11}\n",
+        "parameter", "base", "best", "q05", "q50", "q95"
+    );
     for p in ps {
         s.push_str(&format!(
             "{:<52} {:>11} {:>11} {:>11} {:>11} {:>11}\n",

@@ -45,7 +45,10 @@ pub enum Algorithm {
         max_evaluations: u64,
     },
     /// Nelder–Mead on the prior box (in prior units scaled to [0, 1]) from the base values.
-    NelderMead { max_evaluations: u64, tolerance: f64 },
+    NelderMead {
+        max_evaluations: u64,
+        tolerance: f64,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -305,7 +308,10 @@ impl Reader<'_> {
             Some(v) => {
                 self.ds.push(diag(
                     key,
-                    format!("must be an array of tables ([[{key}]]), found {}", v.type_str()),
+                    format!(
+                        "must be an array of tables ([[{key}]]), found {}",
+                        v.type_str()
+                    ),
                 ));
                 Vec::new()
             }
@@ -313,7 +319,13 @@ impl Reader<'_> {
     }
 
     /// `[first, last]` years.
-    fn window(&mut self, t: &toml::Table, at: &str, key: &str, required: bool) -> Option<(i32, i32)> {
+    fn window(
+        &mut self,
+        t: &toml::Table,
+        at: &str,
+        key: &str,
+        required: bool,
+    ) -> Option<(i32, i32)> {
         let k = join(at, key);
         match t.get(key) {
             None if required => {
@@ -325,8 +337,7 @@ impl Reader<'_> {
                 if a.len() == 2 && a.iter().all(|v| matches!(v, toml::Value::Integer(_))) =>
             {
                 let y: Vec<i64> = a.iter().filter_map(|v| v.as_integer()).collect();
-                if !(1900..=2200).contains(&y[0]) || !(1900..=2200).contains(&y[1]) || y[0] > y[1]
-                {
+                if !(1900..=2200).contains(&y[0]) || !(1900..=2200).contains(&y[1]) || y[0] > y[1] {
                     self.ds.push(diag(
                         &k,
                         format!("must be [first, last] years with 1900 ≤ first ≤ last ≤ 2200, found [{}, {}]", y[0], y[1]),
@@ -336,7 +347,10 @@ impl Reader<'_> {
                 Some((y[0] as i32, y[1] as i32))
             }
             Some(v) => {
-                self.ds.push(diag(&k, format!("must be [first year, last year], found {v}")));
+                self.ds.push(diag(
+                    &k,
+                    format!("must be [first year, last year], found {v}"),
+                ));
                 None
             }
         }
@@ -347,7 +361,13 @@ impl Reader<'_> {
 fn suggest<'a>(wanted: &str, allowed: &[&'a str]) -> Option<&'a str> {
     allowed
         .iter()
-        .map(|a| (strsim::osa_distance(wanted, a), -strsim::jaro_winkler(wanted, a), *a))
+        .map(|a| {
+            (
+                strsim::osa_distance(wanted, a),
+                -strsim::jaro_winkler(wanted, a),
+                *a,
+            )
+        })
         .filter(|(d, jw, _)| *d <= 2 || -*jw > 0.9)
         .min_by(|x, y| x.0.cmp(&y.0).then(x.1.total_cmp(&y.1)))
         .map(|x| x.2)
@@ -423,7 +443,10 @@ fn validate(t: &toml::Table, ds: &mut Vec<Diagnostic>) -> CalibrationSpec {
     {
         r.ds.push(diag(
             "name",
-            format!("{problem}; allowed: {}", crate::scenario::validate::NAME_ALLOWED),
+            format!(
+                "{problem}; allowed: {}",
+                crate::scenario::validate::NAME_ALLOWED
+            ),
         ));
     }
     let seed = r.integer(t, "", "seed", true, (0, i64::MAX)).unwrap_or(0) as u64;
@@ -444,16 +467,25 @@ fn validate(t: &toml::Table, ds: &mut Vec<Diagnostic>) -> CalibrationSpec {
             {
                 r.ds.push(diag(
                     "windows.holdout",
-                    format!("must start after the training window ends ({}), found {h0}", train.1),
+                    format!(
+                        "must start after the training window ends ({}), found {h0}",
+                        train.1
+                    ),
                 ));
             }
         }
-        None => r.ds.push(diag("windows", "is required: [windows] train = [first, last]")),
+        None => r.ds.push(diag(
+            "windows",
+            "is required: [windows] train = [first, last]",
+        )),
     }
 
     let algorithm = match r.table(t, "", "algorithm") {
         None => {
-            r.ds.push(diag("algorithm", "is required: [algorithm] kind = \"abc-smc\" or \"nelder-mead\""));
+            r.ds.push(diag(
+                "algorithm",
+                "is required: [algorithm] kind = \"abc-smc\" or \"nelder-mead\"",
+            ));
             Algorithm::NelderMead {
                 max_evaluations: 1,
                 tolerance: 0.0,
@@ -466,7 +498,14 @@ fn validate(t: &toml::Table, ds: &mut Vec<Diagnostic>) -> CalibrationSpec {
                     r.unknown(
                         a,
                         "algorithm",
-                        &["kind", "particles", "generations", "quantile", "min_acceptance", "max_evaluations"],
+                        &[
+                            "kind",
+                            "particles",
+                            "generations",
+                            "quantile",
+                            "min_acceptance",
+                            "max_evaluations",
+                        ],
                     );
                     let particles = r
                         .integer(a, "algorithm", "particles", true, (4, 1_000_000))
@@ -476,10 +515,14 @@ fn validate(t: &toml::Table, ds: &mut Vec<Diagnostic>) -> CalibrationSpec {
                         .unwrap_or(1) as u32;
                     let quantile = r.number(a, "algorithm", "quantile", false).unwrap_or(0.5);
                     if !(quantile > 0.0 && quantile < 1.0) {
-                        r.ds.push(diag("algorithm.quantile", format!("must be in (0, 1), found {quantile}")));
+                        r.ds.push(diag(
+                            "algorithm.quantile",
+                            format!("must be in (0, 1), found {quantile}"),
+                        ));
                     }
-                    let min_acceptance =
-                        r.number(a, "algorithm", "min_acceptance", false).unwrap_or(0.01);
+                    let min_acceptance = r
+                        .number(a, "algorithm", "min_acceptance", false)
+                        .unwrap_or(0.01);
                     if !(min_acceptance > 0.0 && min_acceptance <= 1.0) {
                         r.ds.push(diag(
                             "algorithm.min_acceptance",
@@ -504,7 +547,10 @@ fn validate(t: &toml::Table, ds: &mut Vec<Diagnostic>) -> CalibrationSpec {
                         .unwrap_or(2) as u64;
                     let tolerance = r.number(a, "algorithm", "tolerance", false).unwrap_or(1e-6);
                     if tolerance < 0.0 {
-                        r.ds.push(diag("algorithm.tolerance", format!("must not be negative, found {tolerance}")));
+                        r.ds.push(diag(
+                            "algorithm.tolerance",
+                            format!("must not be negative, found {tolerance}"),
+                        ));
                     }
                     Algorithm::NelderMead {
                         max_evaluations,
@@ -535,10 +581,20 @@ fn validate(t: &toml::Table, ds: &mut Vec<Diagnostic>) -> CalibrationSpec {
         let id = r.string(s, &at, "id", true).unwrap_or_default();
         let file = r.string(s, &at, "file", true).unwrap_or_default();
         if !id.is_empty() && scenarios.iter().any(|x| x.id == id) {
-            r.ds.push(diag(&format!("{at}.id"), format!("`{id}` is given twice; ids must be unique")));
+            r.ds.push(diag(
+                &format!("{at}.id"),
+                format!("`{id}` is given twice; ids must be unique"),
+            ));
         }
-        if !id.is_empty() && !id.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-') {
-            r.ds.push(diag(&format!("{at}.id"), "allowed: letters, digits, `_` and `-`"));
+        if !id.is_empty()
+            && !id
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+        {
+            r.ds.push(diag(
+                &format!("{at}.id"),
+                "allowed: letters, digits, `_` and `-`",
+            ));
         }
         let set = match s.get("set") {
             None => Vec::new(),
@@ -557,12 +613,18 @@ fn validate(t: &toml::Table, ds: &mut Vec<Diagnostic>) -> CalibrationSpec {
         scenarios.push(ScenarioSpec { id, file, set });
     }
     if scenarios.is_empty() {
-        r.ds.push(diag("scenarios", "is required: at least one [[scenarios]] id = \"…\" file = \"…\""));
+        r.ds.push(diag(
+            "scenarios",
+            "is required: at least one [[scenarios]] id = \"…\" file = \"…\"",
+        ));
     }
     let ids: Vec<String> = scenarios.iter().map(|s| s.id.clone()).collect();
     let check_scenario = |r: &mut Reader, key: &str, id: &str| {
         if !id.is_empty() && !ids.iter().any(|i| i == id) {
-            r.ds.push(diag(key, format!("no scenario with id `{id}`; allowed: {}", ids.join(", "))));
+            r.ds.push(diag(
+                key,
+                format!("no scenario with id `{id}`; allowed: {}", ids.join(", ")),
+            ));
         }
     };
 
@@ -577,7 +639,10 @@ fn validate(t: &toml::Table, ds: &mut Vec<Diagnostic>) -> CalibrationSpec {
             ));
         }
         if !key.is_empty() && parameters.iter().any(|x| x.key == key) {
-            r.ds.push(diag(&format!("{at}.key"), format!("`{key}` is given twice")));
+            r.ds.push(diag(
+                &format!("{at}.key"),
+                format!("`{key}` is given twice"),
+            ));
         }
         let min = r.number(p, &at, "min", true);
         let max = r.number(p, &at, "max", true);
@@ -594,10 +659,16 @@ fn validate(t: &toml::Table, ds: &mut Vec<Diagnostic>) -> CalibrationSpec {
         };
         if let (Some(lo), Some(hi)) = (min, max) {
             if lo >= hi {
-                r.ds.push(diag(&format!("{at}.max"), format!("must be greater than min ({lo}), found {hi}")));
+                r.ds.push(diag(
+                    &format!("{at}.max"),
+                    format!("must be greater than min ({lo}), found {hi}"),
+                ));
             }
             if scale == Scale::Log && lo <= 0.0 {
-                r.ds.push(diag(&format!("{at}.min"), format!("must be positive on a log scale, found {lo}")));
+                r.ds.push(diag(
+                    &format!("{at}.min"),
+                    format!("must be positive on a log scale, found {lo}"),
+                ));
             }
         }
         let pair_specific = r.boolean(p, &at, "pair_specific").unwrap_or(false);
@@ -610,7 +681,10 @@ fn validate(t: &toml::Table, ds: &mut Vec<Diagnostic>) -> CalibrationSpec {
         });
     }
     if parameters.is_empty() {
-        r.ds.push(diag("parameters", "is required: at least one [[parameters]] key = \"…\" min = … max = …"));
+        r.ds.push(diag(
+            "parameters",
+            "is required: at least one [[parameters]] key = \"…\" min = … max = …",
+        ));
     }
 
     let mut targets = Vec::new();
@@ -626,13 +700,19 @@ fn validate(t: &toml::Table, ds: &mut Vec<Diagnostic>) -> CalibrationSpec {
                 .unwrap_or_default();
             r.ds.push(diag(
                 &format!("{at}.series"),
-                format!("`{series}` is not a mapped data series; {best}allowed: {}", names.join(", ")),
+                format!(
+                    "`{series}` is not a mapped data series; {best}allowed: {}",
+                    names.join(", ")
+                ),
             ));
         }
         let scope = r.string(g, &at, "scope", true).unwrap_or_default();
         let weight = r.number(g, &at, "weight", false).unwrap_or(1.0);
         if weight <= 0.0 {
-            r.ds.push(diag(&format!("{at}.weight"), format!("must be positive, found {weight}")));
+            r.ds.push(diag(
+                &format!("{at}.weight"),
+                format!("must be positive, found {weight}"),
+            ));
         }
         targets.push(TargetSpec {
             scenario,
@@ -643,23 +723,36 @@ fn validate(t: &toml::Table, ds: &mut Vec<Diagnostic>) -> CalibrationSpec {
     }
     let mut patterns = Vec::new();
     for (at, g) in r.tables(t, "patterns") {
-        r.unknown(g, &at, &["scenario", "column", "from", "to", "min", "max", "weight"]);
+        r.unknown(
+            g,
+            &at,
+            &["scenario", "column", "from", "to", "min", "max", "weight"],
+        );
         let scenario = r.string(g, &at, "scenario", true).unwrap_or_default();
         check_scenario(&mut r, &format!("{at}.scenario"), &scenario);
         let column = r.string(g, &at, "column", true).unwrap_or_default();
         let from = r.integer(g, &at, "from", true, (1900, 2200)).unwrap_or(0) as i32;
         let to = r.integer(g, &at, "to", true, (1900, 2200)).unwrap_or(0) as i32;
         if from > to {
-            r.ds.push(diag(&format!("{at}.to"), format!("must not be before from ({from}), found {to}")));
+            r.ds.push(diag(
+                &format!("{at}.to"),
+                format!("must not be before from ({from}), found {to}"),
+            ));
         }
         let min = r.number(g, &at, "min", true).unwrap_or(0.0);
         let max = r.number(g, &at, "max", true).unwrap_or(1.0);
         if min >= max {
-            r.ds.push(diag(&format!("{at}.max"), format!("must be greater than min ({min}), found {max}")));
+            r.ds.push(diag(
+                &format!("{at}.max"),
+                format!("must be greater than min ({min}), found {max}"),
+            ));
         }
         let weight = r.number(g, &at, "weight", false).unwrap_or(1.0);
         if weight <= 0.0 {
-            r.ds.push(diag(&format!("{at}.weight"), format!("must be positive, found {weight}")));
+            r.ds.push(diag(
+                &format!("{at}.weight"),
+                format!("must be positive, found {weight}"),
+            ));
         }
         patterns.push(PatternSpec {
             scenario,
@@ -672,7 +765,10 @@ fn validate(t: &toml::Table, ds: &mut Vec<Diagnostic>) -> CalibrationSpec {
         });
     }
     if targets.is_empty() && patterns.is_empty() {
-        r.ds.push(diag("targets", "is required: at least one [[targets]] or [[patterns]] entry"));
+        r.ds.push(diag(
+            "targets",
+            "is required: at least one [[targets]] or [[patterns]] entry",
+        ));
     }
     CalibrationSpec {
         name,
@@ -723,7 +819,9 @@ scope = "VNM-JPN"
         let s = parse_calibration(GOOD, "c.toml").unwrap();
         assert_eq!(s.replications, 1);
         assert_eq!(s.train, (1995, 2010));
-        assert!(matches!(s.algorithm, Algorithm::AbcSmc { particles: 50, quantile, .. } if quantile == 0.5));
+        assert!(
+            matches!(s.algorithm, Algorithm::AbcSmc { particles: 50, quantile, .. } if quantile == 0.5)
+        );
         assert_eq!(s.coordinates(), vec![(0, None)]);
     }
 
@@ -733,9 +831,16 @@ scope = "VNM-JPN"
         let e = parse_calibration(&text, "c.toml").unwrap_err();
         let d = e.diagnostics();
         let unknown = d.iter().find(|d| d.key == "parameters[0].mni").unwrap();
-        assert!(unknown.message.contains("did you mean `min`"), "{}", unknown.message);
+        assert!(
+            unknown.message.contains("did you mean `min`"),
+            "{}",
+            unknown.message
+        );
         assert_eq!(unknown.line.map(|l| l.0), Some(16));
-        assert!(d.iter().any(|d| d.key == "parameters[0].min" && d.message == "is required"));
+        assert!(
+            d.iter()
+                .any(|d| d.key == "parameters[0].min" && d.message == "is required")
+        );
     }
 
     #[test]
@@ -749,6 +854,9 @@ scope = "VNM-JPN"
         assert!(keys.contains(&"targets[0].scenario"), "{keys:?}");
         assert!(keys.contains(&"parameters[0].max"), "{keys:?}");
         assert!(keys.contains(&"windows.holdout"), "{keys:?}");
-        assert!(e.to_string().contains("3 problems in the calibration file"), "{e}");
+        assert!(
+            e.to_string().contains("3 problems in the calibration file"),
+            "{e}"
+        );
     }
 }

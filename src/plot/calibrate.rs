@@ -42,7 +42,11 @@ pub struct FitYear {
 const SIZE: (u32, u32) = (1600, 1000);
 
 fn axis(v: f64, log: bool) -> f64 {
-    if log { v.max(f64::MIN_POSITIVE).log10() } else { v }
+    if log {
+        v.max(f64::MIN_POSITIVE).log10()
+    } else {
+        v
+    }
 }
 
 /// Draws every calibration plot into `dir` (created if needed).
@@ -105,7 +109,9 @@ fn marginal_grid(dir: &Path, ms: &[MarginalPanel], f: &Fonts) -> Result<PathBuf,
         let bins = 20usize;
         let mut h = vec![0.0; bins];
         for (v, w) in &m.samples {
-            let b = (((axis(*v, m.log) - x0) / (x1 - x0)) * bins as f64).floor().clamp(0.0, bins as f64 - 1.0) as usize;
+            let b = (((axis(*v, m.log) - x0) / (x1 - x0)) * bins as f64)
+                .floor()
+                .clamp(0.0, bins as f64 - 1.0) as usize;
             h[b] += w;
         }
         let ymax = h.iter().copied().fold(0.0f64, f64::max).max(1e-9) * 1.1;
@@ -133,14 +139,20 @@ fn marginal_grid(dir: &Path, ms: &[MarginalPanel], f: &Fonts) -> Result<PathBuf,
         let w = (x1 - x0) / bins as f64;
         chart
             .draw_series(h.iter().enumerate().map(|(i, v)| {
-                Rectangle::new([(x0 + i as f64 * w, 0.0), (x0 + (i + 1) as f64 * w, *v)], style::SKY_BLUE.filled())
+                Rectangle::new(
+                    [(x0 + i as f64 * w, 0.0), (x0 + (i + 1) as f64 * w, *v)],
+                    style::SKY_BLUE.filled(),
+                )
             }))
             .map_err(de(&path))?;
         for (v, c) in [(m.base, style::BLACK), (m.best, style::VERMILLION)] {
             let x = axis(v, m.log);
             if x >= x0 && x <= x1 {
                 chart
-                    .draw_series(std::iter::once(PathElement::new(vec![(x, 0.0), (x, ymax)], c.stroke_width(small.upx(4.0)))))
+                    .draw_series(std::iter::once(PathElement::new(
+                        vec![(x, 0.0), (x, ymax)],
+                        c.stroke_width(small.upx(4.0)),
+                    )))
                     .map_err(de(&path))?;
             }
         }
@@ -170,7 +182,12 @@ fn pair_grid(dir: &Path, ms: &[MarginalPanel], f: &Fonts) -> Result<PathBuf, Plo
         legend: f.legend * 0.45,
         s: f.s * 0.45,
     };
-    let wmax = ms[0].samples.iter().map(|s| s.1).fold(0.0f64, f64::max).max(1e-300);
+    let wmax = ms[0]
+        .samples
+        .iter()
+        .map(|s| s.1)
+        .fold(0.0f64, f64::max)
+        .max(1e-300);
     for r in 1..n {
         for c in 0..n - 1 {
             let area = &panels[(r - 1) * (n - 1) + c];
@@ -178,13 +195,20 @@ fn pair_grid(dir: &Path, ms: &[MarginalPanel], f: &Fonts) -> Result<PathBuf, Plo
                 continue;
             }
             let (mx, my) = (&ms[c], &ms[r]);
-            let caption = format!("{} × {}", super::sweep::short_key(&my.label), super::sweep::short_key(&mx.label));
+            let caption = format!(
+                "{} × {}",
+                super::sweep::short_key(&my.label),
+                super::sweep::short_key(&mx.label)
+            );
             let mut chart = ChartBuilder::on(area)
                 .margin(small.px(16.0))
                 .caption(caption, draw::font(small.label))
                 .x_label_area_size(small.upx(50.0))
                 .y_label_area_size(small.upx(80.0))
-                .build_cartesian_2d(axis(mx.lo, mx.log)..axis(mx.hi, mx.log), axis(my.lo, my.log)..axis(my.hi, my.log))
+                .build_cartesian_2d(
+                    axis(mx.lo, mx.log)..axis(mx.hi, mx.log),
+                    axis(my.lo, my.log)..axis(my.hi, my.log),
+                )
                 .map_err(de(&path))?;
             draw::draw_mesh(
                 &mut chart,
@@ -202,7 +226,11 @@ fn pair_grid(dir: &Path, ms: &[MarginalPanel], f: &Fonts) -> Result<PathBuf, Plo
             chart
                 .draw_series(mx.samples.iter().zip(&my.samples).map(|((x, w), (y, _))| {
                     let size = (2.0 + 6.0 * (w / wmax).sqrt()) * f.s;
-                    Circle::new((axis(*x, mx.log), axis(*y, my.log)), size.round() as i32, style::BLUE.mix(0.5).filled())
+                    Circle::new(
+                        (axis(*x, mx.log), axis(*y, my.log)),
+                        size.round() as i32,
+                        style::BLUE.mix(0.5).filled(),
+                    )
                 }))
                 .map_err(de(&path))?;
         }
@@ -268,41 +296,86 @@ fn fit_plot(dir: &Path, p: &FitPanel, f: &Fonts) -> Result<Option<PathBuf>, Plot
     if let Some((a, b)) = p.holdout {
         chart
             .draw_series(std::iter::once(Rectangle::new(
-                [((a as f64 - 0.5).max(ymin), y0), ((b as f64 + 0.5).min(ymax), y1)],
+                [
+                    ((a as f64 - 0.5).max(ymin), y0),
+                    ((b as f64 + 0.5).min(ymax), y1),
+                ],
                 style::GRID_BOLD.mix(0.6).filled(),
             )))
             .map_err(de(&path))?;
     }
     let banded: Vec<(f64, (f64, f64, f64))> = rows
         .iter()
-        .filter_map(|r| r.band.filter(|(a, _, _)| *a > 0.0).map(|b| (r.year as f64, b)))
+        .filter_map(|r| {
+            r.band
+                .filter(|(a, _, _)| *a > 0.0)
+                .map(|b| (r.year as f64, b))
+        })
         .collect();
     if banded.len() >= 2 {
         let xs: Vec<f64> = banded.iter().map(|b| b.0).collect();
         let los: Vec<f64> = banded.iter().map(|b| b.1.0.log10()).collect();
         let his: Vec<f64> = banded.iter().map(|b| b.1.2.log10()).collect();
         chart
-            .draw_series(std::iter::once(Polygon::new(draw::band_polygon(&xs, &los, &his), style::SKY_BLUE.mix(0.45).filled())))
+            .draw_series(std::iter::once(Polygon::new(
+                draw::band_polygon(&xs, &los, &his),
+                style::SKY_BLUE.mix(0.45).filled(),
+            )))
             .map_err(de(&path))?;
         chart
-            .draw_series(LineSeries::new(banded.iter().map(|b| (b.0, b.1.1.log10())), style::BLUE.stroke_width(f.upx(4.0))))
+            .draw_series(LineSeries::new(
+                banded.iter().map(|b| (b.0, b.1.1.log10())),
+                style::BLUE.stroke_width(f.upx(4.0)),
+            ))
             .map_err(de(&path))?;
     }
     for (x, (a, _, b)) in &banded {
         chart
-            .draw_series(std::iter::once(PathElement::new(vec![(*x, a.log10()), (*x, b.log10())], style::BLUE.stroke_width(f.upx(3.0)))))
+            .draw_series(std::iter::once(PathElement::new(
+                vec![(*x, a.log10()), (*x, b.log10())],
+                style::BLUE.stroke_width(f.upx(3.0)),
+            )))
             .map_err(de(&path))?;
     }
-    let before: Vec<(f64, f64)> = rows.iter().filter_map(|r| r.before.filter(|v| *v > 0.0).map(|v| (r.year as f64, v.log10()))).collect();
+    let before: Vec<(f64, f64)> = rows
+        .iter()
+        .filter_map(|r| {
+            r.before
+                .filter(|v| *v > 0.0)
+                .map(|v| (r.year as f64, v.log10()))
+        })
+        .collect();
     chart
-        .draw_series(DashedLineSeries::new(before, f.px(14.0) as u32, f.px(10.0) as u32, style::GREY.stroke_width(f.upx(3.0))))
+        .draw_series(DashedLineSeries::new(
+            before,
+            f.px(14.0) as u32,
+            f.px(10.0) as u32,
+            style::GREY.stroke_width(f.upx(3.0)),
+        ))
         .map_err(de(&path))?;
-    let best: Vec<(f64, f64)> = rows.iter().filter_map(|r| r.best.filter(|v| *v > 0.0).map(|v| (r.year as f64, v.log10()))).collect();
+    let best: Vec<(f64, f64)> = rows
+        .iter()
+        .filter_map(|r| {
+            r.best
+                .filter(|v| *v > 0.0)
+                .map(|v| (r.year as f64, v.log10()))
+        })
+        .collect();
     chart
-        .draw_series(best.iter().map(|(x, y)| Circle::new((*x, *y), f.px(9.0), style::VERMILLION.filled())))
+        .draw_series(
+            best.iter()
+                .map(|(x, y)| Circle::new((*x, *y), f.px(9.0), style::VERMILLION.filled())),
+        )
         .map_err(de(&path))?;
     chart
-        .draw_series(rows.iter().map(|r| draw::marker((r.year as f64, r.observed.log10()), draw::Shape::Diamond, style::BLACK, f.px(12.0))))
+        .draw_series(rows.iter().map(|r| {
+            draw::marker(
+                (r.year as f64, r.observed.log10()),
+                draw::Shape::Diamond,
+                style::BLACK,
+                f.px(12.0),
+            )
+        }))
         .map_err(de(&path))?;
     draw::finish(&root, &path)?;
     Ok(Some(path))
@@ -319,10 +392,22 @@ fn tolerance_plot(dir: &Path, gens: &[(u32, f64, f64)], f: &Fonts) -> Result<Pat
         "Blue: tolerance ε of the generation (generation 0 accepts everything); vermillion: smallest distance in it",
         &path,
     )?;
-    let pts_eps: Vec<(f64, f64)> = gens.iter().filter(|g| g.1.is_finite()).map(|g| (g.0 as f64, g.1)).collect();
+    let pts_eps: Vec<(f64, f64)> = gens
+        .iter()
+        .filter(|g| g.1.is_finite())
+        .map(|g| (g.0 as f64, g.1))
+        .collect();
     let pts_min: Vec<(f64, f64)> = gens.iter().map(|g| (g.0 as f64, g.2)).collect();
-    let all: Vec<f64> = pts_eps.iter().chain(&pts_min).map(|p| p.1).filter(|v| v.is_finite()).collect();
-    let (y0, y1) = style::nice_range(0.0, all.iter().copied().fold(0.0f64, f64::max).max(1e-9) * 1.05);
+    let all: Vec<f64> = pts_eps
+        .iter()
+        .chain(&pts_min)
+        .map(|p| p.1)
+        .filter(|v| v.is_finite())
+        .collect();
+    let (y0, y1) = style::nice_range(
+        0.0,
+        all.iter().copied().fold(0.0f64, f64::max).max(1e-9) * 1.05,
+    );
     let mut chart = ChartBuilder::on(&body)
         .margin(f.px(30.0))
         .x_label_area_size(f.upx(90.0))
@@ -335,7 +420,13 @@ fn tolerance_plot(dir: &Path, gens: &[(u32, f64, f64)], f: &Fonts) -> Result<Pat
         &MeshSpec {
             x_desc: "Generation",
             y_desc: "Distance (RMS log error)",
-            x_fmt: Fmt::With(&|v: &f64| if v.fract() == 0.0 && *v >= 0.0 { format!("{v:.0}") } else { String::new() }),
+            x_fmt: Fmt::With(&|v: &f64| {
+                if v.fract() == 0.0 && *v >= 0.0 {
+                    format!("{v:.0}")
+                } else {
+                    String::new()
+                }
+            }),
             y_fmt: Fmt::Auto,
             x_labels: gens.len().clamp(2, 12),
             y_labels: 8,
@@ -344,7 +435,10 @@ fn tolerance_plot(dir: &Path, gens: &[(u32, f64, f64)], f: &Fonts) -> Result<Pat
     )?;
     for (pts, c) in [(&pts_eps, style::BLUE), (&pts_min, style::VERMILLION)] {
         chart
-            .draw_series(LineSeries::new(pts.iter().copied(), c.stroke_width(f.upx(4.0))))
+            .draw_series(LineSeries::new(
+                pts.iter().copied(),
+                c.stroke_width(f.upx(4.0)),
+            ))
             .map_err(de(&path))?;
         chart
             .draw_series(pts.iter().map(|p| Circle::new(*p, f.px(9.0), c.filled())))

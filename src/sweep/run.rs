@@ -13,8 +13,8 @@ use super::design::{design_points, morris_trajectories};
 use super::metrics::{RunOutput, extract, summarise};
 use super::sensitivity::sobol_indices;
 use super::spec::{Design, Metric, MetricKind, SweepError, SweepSpec};
-use crate::journal::{self, Journal, Reporter, journal_line};
 pub use crate::journal::Progress;
+use crate::journal::{self, Journal, Reporter, journal_line};
 use crate::model::{Counterfactuals, Schedule, run_replication_scheduled};
 use crate::scenario::document::ResolvedDocument;
 
@@ -98,7 +98,6 @@ pub const SPEC_FILE: &str = "sweep.resolved.toml";
 pub const SHARD_MANIFEST: &str = "shard.json";
 
 const JOURNAL_MAGIC: &str = "kizuna-sweep-journal v1";
-
 
 /// Options of [`run_sweep`].
 #[derive(Debug, Clone)]
