@@ -121,8 +121,31 @@ pub struct CalibrationSpec {
 impl CalibrationSpec {
     /// SHA-256 (hex) of the resolved spec with the scenario hashes: a journal belongs to a
     /// calibration exactly when these agree.
+    ///
+    /// The budget (ABC `generations`, `max_evaluations`, `min_acceptance`; Nelder–Mead
+    /// `max_evaluations`, `tolerance`) is left out: it decides only where the algorithm stops,
+    /// never what an evaluation proposes, so a calibration can be resumed with a larger or smaller
+    /// budget and reuses every journaled evaluation.
     pub fn hash(&self, scenario_hashes: &[String]) -> String {
-        let json = serde_json::to_string(self).expect("spec serialises");
+        let mut unbudgeted = self.clone();
+        unbudgeted.algorithm = match &self.algorithm {
+            Algorithm::AbcSmc {
+                particles,
+                quantile,
+                ..
+            } => Algorithm::AbcSmc {
+                particles: *particles,
+                generations: 0,
+                quantile: *quantile,
+                min_acceptance: 0.0,
+                max_evaluations: 0,
+            },
+            Algorithm::NelderMead { .. } => Algorithm::NelderMead {
+                max_evaluations: 0,
+                tolerance: 0.0,
+            },
+        };
+        let json = serde_json::to_string(&unbudgeted).expect("spec serialises");
         let mut h = Sha256::new();
         h.update(b"kizuna-calibration v1\n");
         h.update(json.as_bytes());

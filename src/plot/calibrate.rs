@@ -72,7 +72,7 @@ pub fn calibration_plots(
             out.push(path);
         }
     }
-    if generations.len() >= 1 {
+    if !generations.is_empty() {
         out.push(tolerance_plot(dir, generations, &f)?);
     }
     Ok(out)
@@ -174,13 +174,15 @@ fn pair_grid(dir: &Path, ms: &[MarginalPanel], f: &Fonts) -> Result<PathBuf, Plo
     )?;
     let n = ms.len().min(8);
     let panels = body.split_evenly((n - 1, n - 1));
+    // Text shrinks with the number of panels per row, down to 45 % of the full-size fonts.
+    let k = (1.0 / (n - 1) as f64).clamp(0.45, 0.9);
     let small = Fonts {
-        title: f.title * 0.45,
-        subtitle: f.subtitle * 0.45,
-        label: f.label * 0.45,
-        tick: f.tick * 0.42,
-        legend: f.legend * 0.45,
-        s: f.s * 0.45,
+        title: f.title * k,
+        subtitle: f.subtitle * k,
+        label: f.label * k,
+        tick: f.tick * k,
+        legend: f.legend * k,
+        s: f.s * k,
     };
     let wmax = ms[0]
         .samples
