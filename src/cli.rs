@@ -1,6 +1,7 @@
 //! The `kizuna` command: argument parsing and one function per subcommand. Exit codes: 0 ok,
 //! 2 bad usage or bad input, 1 anything else (including a broken model invariant).
 
+use crate::calibrate;
 use crate::model::Config;
 use crate::observed;
 use crate::output::{self, Manifest, StagedDir};
@@ -125,6 +126,23 @@ pub enum Command {
         /// Validate everything and print the design size and run count; run nothing, write nothing.
         #[arg(long)]
         dry_run: bool,
+    },
+    /// Fit free parameters to data jointly over scenarios (ABC-SMC or Nelder–Mead; see docs/CALIBRATION.md).
+    Calibrate {
+        /// Calibration file.
+        calibration: PathBuf,
+        /// Output directory [default: output/<calibration name>].
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Worker threads [default: all cores].
+        #[arg(long)]
+        threads: Option<usize>,
+        /// Continue an interrupted calibration in the same output directory.
+        #[arg(long)]
+        resume: bool,
+        /// Skip the plots.
+        #[arg(long)]
+        no_plots: bool,
     },
     /// Merge the shard directories of one sweep into the files of a single-machine run.
     Merge {
@@ -296,6 +314,13 @@ pub fn run_cli(cli: Cli) -> Result<(), CliError> {
         }
         Command::Plot { dir, indicators } => cmd_plot(&dir, indicators),
         Command::Fit { dir, data } => cmd_fit(&dir, data.as_deref()),
+        Command::Calibrate {
+            calibration,
+            out,
+            threads,
+            resume,
+            no_plots,
+        } => cmd_calibrate(&calibration, out, threads, resume, no_plots, quiet),
         Command::Sweep {
             sweep,
             out,
@@ -1231,6 +1256,55 @@ fn check_sweep_values(
     } else {
         Err(CliError::Input(problems.join("\n")))
     }
+}
+
+fn cmd_calibrate(
+    path: &Path,
+    out: Option<PathBuf>,
+    threads: Option<usize>,
+    resume: bool,
+    no_plots: bool,
+    quiet: bool,
+) -> Result<(), CliError> {
+    let started = Instant::now();
+    let threads = check_threads(threads)?;
+    let fail = |e: calibrate::CalibrationError| match e {
+        calibrate::CalibrationError::Invalid { .. } => CliError::Input(e.to_string()),
+        other => CliError::Failure(other.to_string()),
+    };
+    let spec = calibrate::load_calibration(path).map_err(fail)?;
+    let objective = calibrate::Objective::prepare(spec, path).map_err(fail)?;
+    let out_dir = out.unwrap_or_else(|| PathBuf::from("output").join(&objective.spec.name));
+    let options = calibrate::Options {
+        threads,
+        resume,
+        progress: if quiet {
+            sweep::Progress::Quiet
+        } else {
+            sweep::Progress::Auto
+        },
+        plots: !no_plots,
+    };
+    let outcome =
+        calibrate::run_calibration(&objective, &out_dir, &options).map_err(|e| match e {
+            calibrate::CalibrationError::Invalid { .. } => CliError::Input(e.to_string()),
+            other => CliError::Failure(other.to_string()),
+        })?;
+    out!("{}", calibrate::parameter_table(&outcome.parameters));
+    out!("{}", calibrate::fit_table(&outcome.fits));
+    if !quiet {
+        eprintln!(
+            "calibrate {}: {} ({} evaluations: {} run now, {} resumed) into {} in {:.1} s",
+            objective.spec.name,
+            outcome.stop,
+            outcome.evaluations_total,
+            outcome.evaluations_run,
+            outcome.evaluations_resumed,
+            out_dir.display(),
+            started.elapsed().as_secs_f64()
+        );
+    }
+    Ok(())
 }
 
 fn sweep_error(e: sweep::SweepError) -> CliError {

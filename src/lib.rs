@@ -3,9 +3,11 @@
 //! See `ARCHITECTURE.md` for the code map and invariants.
 
 pub mod brief;
+pub mod calibrate;
 pub mod cli;
 pub mod compare;
 pub mod indicators;
+pub mod journal;
 pub mod model;
 pub mod numfmt;
 pub mod observed;

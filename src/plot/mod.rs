@@ -22,6 +22,7 @@
 //! - `forest_levels.png`, `forest_<shock_id>_<indicator>_<scope>.png`: paired differences to the baseline with their
 //!   95 % intervals.
 
+pub mod calibrate;
 mod compare;
 mod data;
 mod draw;

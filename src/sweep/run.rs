@@ -1,12 +1,10 @@
 //! Execution: parallel runs, the crash-safe journal, resume, shards, merge and the final files.
 
 use std::collections::BTreeMap;
-use std::fs::{self, File, OpenOptions};
-use std::io::{IsTerminal, Write};
+use std::fs::{self, OpenOptions};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -15,6 +13,8 @@ use super::design::{design_points, morris_trajectories};
 use super::metrics::{RunOutput, extract, summarise};
 use super::sensitivity::sobol_indices;
 use super::spec::{Design, Metric, MetricKind, SweepError, SweepSpec};
+pub use crate::journal::Progress;
+use crate::journal::{self, Journal, Reporter, journal_line};
 use crate::model::{Counterfactuals, Schedule, run_replication_scheduled};
 use crate::scenario::document::ResolvedDocument;
 
@@ -98,20 +98,6 @@ pub const SPEC_FILE: &str = "sweep.resolved.toml";
 pub const SHARD_MANIFEST: &str = "shard.json";
 
 const JOURNAL_MAGIC: &str = "kizuna-sweep-journal v1";
-/// Minimum interval between two `fsync`s of the journal.
-const SYNC_INTERVAL: Duration = Duration::from_millis(200);
-
-/// How progress is reported on stderr.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Progress {
-    /// A bar when stderr is a terminal, plain lines otherwise.
-    #[default]
-    Auto,
-    Bar,
-    /// A line every 5 % or 10 s.
-    Plain,
-    Quiet,
-}
 
 /// Options of [`run_sweep`].
 #[derive(Debug, Clone)]
@@ -217,57 +203,11 @@ pub fn shard_from_vars(var: impl Fn(&str) -> Option<String>) -> Result<Option<(u
 
 // ----- journal ---------------------------------------------------------------------------------
 
-fn fnv1a(bytes: &[u8]) -> u64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in bytes {
-        h ^= *b as u64;
-        h = h.wrapping_mul(0x0000_0100_0000_01b3);
-    }
-    h
-}
-
 fn header_line(hash: &str, shard: (u32, u32), runs: u64, metrics: usize) -> String {
     format!(
         "{JOURNAL_MAGIC} hash={hash} shard={}/{} runs={runs} metrics={metrics}\n",
         shard.0, shard.1
     )
-}
-
-/// One journal line: `<run index> <value|_>... <fnv1a-64 of the preceding text, hex>\n`.
-fn journal_line(index: u64, row: &[Option<f64>]) -> String {
-    let mut s = index.to_string();
-    for v in row {
-        s.push(' ');
-        match v {
-            Some(x) => s.push_str(&x.to_string()),
-            None => s.push('_'),
-        }
-    }
-    s.push(' ');
-    let sum = fnv1a(s.as_bytes());
-    s.push_str(&format!("{sum:016x}\n"));
-    s
-}
-
-fn parse_journal_line(line: &str, metrics: usize) -> Option<(u64, Vec<Option<f64>>)> {
-    let (body, sum) = line.rsplit_once(' ')?;
-    let body_sp = &line[..body.len() + 1];
-    if sum.len() != 16 || u64::from_str_radix(sum, 16).ok()? != fnv1a(body_sp.as_bytes()) {
-        return None;
-    }
-    let mut it = body.split(' ');
-    let index = it.next()?.parse().ok()?;
-    let row: Option<Vec<Option<f64>>> = it
-        .map(|t| {
-            if t == "_" {
-                Some(None)
-            } else {
-                t.parse::<f64>().ok().map(Some)
-            }
-        })
-        .collect();
-    let row = row?;
-    (row.len() == metrics).then_some((index, row))
 }
 
 /// Parsed journal: header fields, finished rows, and the byte length of the valid prefix.
@@ -314,164 +254,33 @@ fn read_journal(path: &Path, metrics: Option<usize>) -> Result<JournalContents, 
     {
         return Err(bad(format!("journal has {mcount} metrics, the sweep {m}")));
     }
-    let mut rows = BTreeMap::new();
-    let mut pos = header_end + 1;
-    let mut torn_tail = false;
-    let mut line_no = 1;
-    while pos < text.len() {
-        line_no += 1;
-        let (line, next, terminated) = match text[pos..].find('\n') {
-            Some(e) => (&text[pos..pos + e], pos + e + 1, true),
-            None => (&text[pos..], text.len(), false),
-        };
-        match parse_journal_line(line, mcount) {
-            Some((i, row)) if terminated => {
-                if i >= runs || i % shard.1 as u64 != (shard.0 - 1) as u64 {
-                    return Err(bad(format!(
-                        "line {line_no}: run {i} does not belong to this journal"
-                    )));
-                }
-                if let Some(old) = rows.insert(i, row.clone())
-                    && old
-                        .iter()
-                        .zip(&row)
-                        .any(|(a, b)| a.map(f64::to_bits) != b.map(f64::to_bits))
-                {
-                    return Err(bad(format!(
-                        "line {line_no}: run {i} recorded twice with different values"
-                    )));
-                }
-            }
-            _ if next == text.len() => {
-                // Torn last line (interrupted write): ignore it; it is cut off before appending.
-                torn_tail = true;
-                break;
-            }
-            _ => {
-                return Err(bad(format!(
-                    "line {line_no} is corrupt (only the last line may be torn)"
-                )));
-            }
+    let mut rows: BTreeMap<u64, Vec<Option<f64>>> = BTreeMap::new();
+    let read = journal::read_rows(&text, header_end + 1, mcount, |i, row| {
+        if i >= runs || i % shard.1 as u64 != (shard.0 - 1) as u64 {
+            return Err(format!("run {i} does not belong to this journal"));
         }
-        pos = next;
-    }
+        if let Some(old) = rows.insert(i, row.clone())
+            && old
+                .iter()
+                .zip(&row)
+                .any(|(a, b)| a.map(f64::to_bits) != b.map(f64::to_bits))
+        {
+            return Err(format!("run {i} recorded twice with different values"));
+        }
+        Ok(())
+    })
+    .map_err(bad)?;
     Ok(JournalContents {
         hash,
         shard,
         runs,
         rows,
-        valid_len: pos as u64,
-        torn_tail,
+        valid_len: read.valid_len,
+        torn_tail: read.torn_tail,
     })
 }
 
-struct Journal {
-    file: File,
-    last_sync: Instant,
-}
-
-impl Journal {
-    fn append(&mut self, line: &str) -> std::io::Result<()> {
-        // One write per line (O_APPEND): a crash leaves at most a torn last line.
-        self.file.write_all(line.as_bytes())?;
-        if self.last_sync.elapsed() >= SYNC_INTERVAL {
-            self.file.sync_data()?;
-            self.last_sync = Instant::now();
-        }
-        Ok(())
-    }
-}
-
 // ----- progress --------------------------------------------------------------------------------
-
-struct Reporter {
-    mode: Progress,
-    name: String,
-    total: u64,
-    done: AtomicU64,
-    start: Instant,
-    started_at: u64,
-    bar: Option<indicatif::ProgressBar>,
-    last: Mutex<(Instant, u64)>,
-}
-
-impl Reporter {
-    fn new(mode: Progress, name: &str, total: u64, already: u64) -> Reporter {
-        let mode = match mode {
-            Progress::Auto if std::io::stderr().is_terminal() => Progress::Bar,
-            Progress::Auto => Progress::Plain,
-            m => m,
-        };
-        let bar = (mode == Progress::Bar).then(|| {
-            let b = indicatif::ProgressBar::new(total);
-            if let Ok(style) = indicatif::ProgressStyle::with_template(
-                "{msg} [{bar:30}] {pos}/{len} runs  {per_sec}  ETA {eta}",
-            ) {
-                b.set_style(style.progress_chars("=> "));
-            }
-            b.set_message(name.to_string());
-            b.set_position(already);
-            b.reset_eta();
-            b
-        });
-        Reporter {
-            mode,
-            name: name.to_string(),
-            total,
-            done: AtomicU64::new(already),
-            start: Instant::now(),
-            started_at: already,
-            bar,
-            last: Mutex::new((Instant::now(), already)),
-        }
-    }
-
-    fn tick(&self) {
-        let done = self.done.fetch_add(1, Ordering::Relaxed) + 1;
-        match self.mode {
-            Progress::Bar => {
-                if let Some(b) = &self.bar {
-                    b.inc(1);
-                }
-            }
-            Progress::Plain => {
-                let mut last = self.last.lock().unwrap_or_else(|e| e.into_inner());
-                let step = (self.total / 20).max(1);
-                if done / step > last.1 / step
-                    || last.0.elapsed() >= Duration::from_secs(10)
-                    || done == self.total
-                {
-                    *last = (Instant::now(), done);
-                    eprintln!("{}", self.line(done));
-                }
-            }
-            _ => {}
-        }
-    }
-
-    fn line(&self, done: u64) -> String {
-        let secs = self.start.elapsed().as_secs_f64();
-        let new = done - self.started_at;
-        let rate = if secs > 0.0 { new as f64 / secs } else { 0.0 };
-        let eta = if rate > 0.0 {
-            format!("{:.0}s", (self.total - done) as f64 / rate)
-        } else {
-            "?".into()
-        };
-        format!(
-            "sweep {}: {done}/{} runs ({:.1}%), {rate:.1} runs/s, ETA {eta}",
-            self.name,
-            self.total,
-            100.0 * done as f64 / self.total.max(1) as f64
-        )
-    }
-
-    fn finish(&self) {
-        if let Some(b) = &self.bar {
-            b.finish();
-        }
-    }
-}
 
 // ----- output files ----------------------------------------------------------------------------
 
@@ -489,33 +298,15 @@ fn fmt_opt(v: Option<f64>) -> String {
     crate::numfmt::opt_float(v)
 }
 
-/// Writes `bytes` to `path` atomically (temporary file in the same directory, fsync, rename).
 fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), SweepError> {
-    let tmp = path.with_extension(format!(
-        "{}.tmp",
-        path.extension().and_then(|e| e.to_str()).unwrap_or("")
-    ));
-    let mut f = File::create(&tmp).map_err(|e| SweepError::io(&tmp, e))?;
-    f.write_all(bytes).map_err(|e| SweepError::io(&tmp, e))?;
-    f.sync_all().map_err(|e| SweepError::io(&tmp, e))?;
-    drop(f);
-    fs::rename(&tmp, path).map_err(|e| SweepError::io(path, e))
+    journal::write_atomic(path, bytes).map_err(|(p, e)| SweepError::io(&p, e))
 }
 
 fn csv_bytes(
     header: Vec<String>,
     rows: impl Iterator<Item = Vec<String>>,
 ) -> Result<Vec<u8>, SweepError> {
-    let mut w = csv::WriterBuilder::new()
-        .terminator(csv::Terminator::Any(b'\n'))
-        .from_writer(Vec::new());
-    let err = |e: csv::Error| SweepError::Other(format!("csv: {e}"));
-    w.write_record(&header).map_err(err)?;
-    for r in rows {
-        w.write_record(&r).map_err(err)?;
-    }
-    w.into_inner()
-        .map_err(|e| SweepError::Other(format!("csv: {e}")))
+    journal::csv_bytes(header, rows).map_err(SweepError::Other)
 }
 
 #[derive(Serialize)]
@@ -857,12 +648,14 @@ pub fn run_sweep(
         .copied()
         .filter(|i| !rows.contains_key(i))
         .collect();
-    let journal = Mutex::new(Journal {
-        file,
-        last_sync: Instant::now(),
-    });
+    let journal = Mutex::new(Journal::new(file));
     let rows = Mutex::new(rows);
-    let reporter = Reporter::new(options.progress, &spec.name, mine.len() as u64, resumed);
+    let reporter = Reporter::new(
+        options.progress,
+        &format!("sweep {}", spec.name),
+        mine.len() as u64,
+        resumed,
+    );
     let keys: Vec<String> = spec.parameters.iter().map(|p| p.key.clone()).collect();
 
     let pool = rayon::ThreadPoolBuilder::new()

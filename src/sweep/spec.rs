@@ -77,8 +77,13 @@ impl SweepError {
 }
 
 fn fmt_diagnostics(file: &str, ds: &[Diagnostic]) -> String {
+    format_diagnostics(file, "sweep file", ds)
+}
+
+/// `FILE: N problems in the WHAT`, then one line per problem with its location and key path.
+pub(crate) fn format_diagnostics(file: &str, what: &str, ds: &[Diagnostic]) -> String {
     let mut s = format!(
-        "{file}: {} problem{} in the sweep file",
+        "{file}: {} problem{} in the {what}",
         ds.len(),
         if ds.len() == 1 { "" } else { "s" }
     );
@@ -458,7 +463,7 @@ fn diag(key: &str, message: impl Into<String>) -> Diagnostic {
     }
 }
 
-fn line_col(text: &str, offset: usize) -> (usize, usize) {
+pub(crate) fn line_col(text: &str, offset: usize) -> (usize, usize) {
     let before = &text[..offset.min(text.len())];
     let line = before.matches('\n').count() + 1;
     let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
@@ -466,7 +471,7 @@ fn line_col(text: &str, offset: usize) -> (usize, usize) {
 }
 
 /// Finds the span of a key path like `parameters[1].min` in the document.
-fn locate(text: &str, key: &str) -> Option<(usize, usize)> {
+pub(crate) fn locate(text: &str, key: &str) -> Option<(usize, usize)> {
     let doc = toml_edit::Document::parse(text).ok()?;
     let mut table: &toml_edit::Table = doc.as_table();
     let mut best: Option<usize> = None;
@@ -534,7 +539,7 @@ fn apply_sets(table: &mut toml::Table, sets: &[(String, String)]) -> Vec<Diagnos
     ds
 }
 
-fn parse_value(raw: &str) -> toml::Value {
+pub(crate) fn parse_value(raw: &str) -> toml::Value {
     let doc = format!("v = {raw}");
     match toml::from_str::<toml::Table>(&doc) {
         Ok(mut t) => t
