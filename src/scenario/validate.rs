@@ -471,6 +471,10 @@ pub fn to_config(raw: &RawScenario, doc: &ResolvedDocument) -> Result<Config, Di
             ) {
                 let peak = path.iter().cloned().fold(0.0, f64::max);
                 working_age.push((i, path, peak));
+            } else {
+                // Already reported; a placeholder keeps the talent entries from adding
+                // follow-on errors about a missing path.
+                working_age.push((i, vec![1.0; steps], 1.0));
             }
         }
         let finite = |v: &[f64]| v.iter().all(|x| x.is_finite() && *x > 0.0);
