@@ -804,7 +804,14 @@ fn cmd_check(scenarios: &[String], sets: &[String]) -> Result<(), CliError> {
                     count(c.institutions.len(), "institution", "institutions"),
                     count(firms as usize, "firm", "firms"),
                     count(c.firm_populations.len(), "population", "populations"),
-                    count(c.talent.len(), "talent programme", "talent programmes")
+                    count(
+                        c.talent_origins
+                            .iter()
+                            .map(|o| o.programmes.iter().flatten().count())
+                            .sum(),
+                        "talent programme",
+                        "talent programmes"
+                    )
                 );
                 let progs: Vec<String> = c
                     .programmes

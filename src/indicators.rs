@@ -304,6 +304,126 @@ pub const CATALOGUE: &[IndicatorSpec] = &[
         "The level government trust reverts to: initial trust lifted by institutional density and the partnership record."
     ),
     spec!(
+        "intern_inflow_persons_per_q",
+        Pair,
+        "persons per quarter",
+        "New technical interns",
+        FlowPerQuarter,
+        "New technical interns from the partner entering the destination this quarter."
+    ),
+    spec!(
+        "ssw_inflow_persons_per_q",
+        Pair,
+        "persons per quarter",
+        "New SSW from abroad",
+        FlowPerQuarter,
+        "Specified skilled workers from the partner entering from abroad this quarter (not from the intern programme)."
+    ),
+    spec!(
+        "intern_to_ssw_persons_per_q",
+        Pair,
+        "persons per quarter",
+        "Interns staying on as SSW",
+        FlowPerQuarter,
+        "Technical interns of the partner who completed their stay and moved on to specified skilled worker status this quarter."
+    ),
+    spec!(
+        "student_inflow_persons_per_q",
+        Pair,
+        "persons per quarter",
+        "New students",
+        FlowPerQuarter,
+        "New students from the partner entering the destination this quarter."
+    ),
+    spec!(
+        "student_to_work_persons_per_q",
+        Pair,
+        "persons per quarter",
+        "Students moving to work visas",
+        FlowPerQuarter,
+        "Students of the partner who completed their studies and moved on to a work visa (engineer status) this quarter."
+    ),
+    spec!(
+        "engineer_inflow_persons_per_q",
+        Pair,
+        "persons per quarter",
+        "New engineers from abroad",
+        FlowPerQuarter,
+        "Engineers and other highly skilled workers from the partner entering from abroad this quarter."
+    ),
+    spec!(
+        "intern_returns_persons_per_q",
+        Pair,
+        "persons per quarter",
+        "Interns returning",
+        FlowPerQuarter,
+        "Technical interns of the partner returning home at the end of their stay this quarter (including those who wanted to stay on but found no SSW place)."
+    ),
+    spec!(
+        "ssw_returns_persons_per_q",
+        Pair,
+        "persons per quarter",
+        "SSW returning",
+        FlowPerQuarter,
+        "Specified skilled workers of the partner returning home at the end of their stay this quarter."
+    ),
+    spec!(
+        "student_returns_persons_per_q",
+        Pair,
+        "persons per quarter",
+        "Students returning",
+        FlowPerQuarter,
+        "Students of the partner returning home at the end of their studies this quarter."
+    ),
+    spec!(
+        "missing_new_persons_per_q",
+        Pair,
+        "persons per quarter",
+        "Newly missing",
+        FlowPerQuarter,
+        "Participants of the partner who left their programme this quarter (all programmes); the rate arises from debt and employer conditions."
+    ),
+    spec!(
+        "intern_missing_rate_per_year",
+        Pair,
+        "share per year",
+        "Intern missing rate",
+        MeanOfQuarters,
+        "Interns of the partner gone missing this quarter over its interns abroad at the start of the quarter, times 4."
+    ),
+    spec!(
+        "intern_inflow_share",
+        Pair,
+        "share",
+        "Share of new interns",
+        MeanOfQuarters,
+        "The partner's share of all new technical interns entering the destination this quarter (all origins of the scenario); 0 when none enter."
+    ),
+    spec!(
+        "ssw_new_share",
+        Pair,
+        "share",
+        "Share of new SSW",
+        MeanOfQuarters,
+        "The partner's share of all new specified skilled workers of the destination this quarter (from abroad and from the intern programme); 0 when none."
+    ),
+    spec!(
+        "ssw_via_intern_share",
+        Pair,
+        "share",
+        "New SSW who were interns",
+        MeanOfQuarters,
+        "Share of the partner's new specified skilled workers this quarter who came from the intern programme; 0 when none."
+    ),
+    spec!(
+        "new_partnership_friction",
+        Pair,
+        "friction index",
+        "Friction of new partnerships",
+        MeanOfQuarters,
+        "Mean scalar friction of partnerships formed this quarter, in their first quarter; 0 when none formed."
+    ),
+    spec!(
         "aid_gni_ratio",
         Country,
         "share of GNI",

@@ -90,14 +90,20 @@ pub fn history_fingerprint(cfg: &Config, next_step: u32) -> Vec<(String, String)
         p.end = clamp(p.end);
         items.push((format!("programme {}", p.name), format!("{p:?}")));
     }
-    for t in &cfg.talent {
-        let mut t = t.clone();
-        t.regimes.retain(|r| r.from < next);
-        let pair = &cfg.pairs[t.pair.index()].label;
-        items.push((
-            format!("talent {pair} {:?}", t.programme),
-            format!("{t:?}"),
-        ));
+    for d in &cfg.talent_destinations {
+        let mut d = d.clone();
+        d.working_age_population = cut(&d.working_age_population);
+        for regimes in &mut d.regimes {
+            regimes.retain(|r| r.from < next);
+        }
+        let country = &cfg.countries[d.country.index()].code;
+        items.push((format!("talent destination {country}"), format!("{d:?}")));
+    }
+    for o in &cfg.talent_origins {
+        let mut o = o.clone();
+        o.wage_usd_per_year = cut(&o.wage_usd_per_year);
+        o.population = cut(&o.population);
+        items.push((format!("talent origin {}", o.label), format!("{o:?}")));
     }
     for s in cfg.shocks.iter().filter(|s| s.start < next) {
         let mut s = s.clone();

@@ -44,6 +44,7 @@ block = "north"
 culture = { pdi = 54, idv = 46, mas = 95, uai = 92, lto = 88, ivr = 42 }
 gdp = { start_usd_per_year = 4.5e12, growth_per_year = 0.01 }
 population = { start = 125.0e6 }
+working_age_population = { start = 80.0e6, growth_per_year = -0.008 }
 capacity_initial = 0.9
 capacity_floor = 0.9
 [[pairs]]
@@ -163,45 +164,63 @@ lever = "diversification"
 pair = "HOST-HOME"
 dose = 0.5
 start = "2004Q1"
+[[talent_rules]]
+destination = "HOME"
+programme = "technical_intern"
+[[talent_rules.regimes]]
+from = "2000Q1"
+max_stay_quarters = 12
+language_prep_quarters = 1
+[[talent_rules]]
+destination = "HOME"
+programme = "specified_skilled_worker"
+[[talent_rules.regimes]]
+from = "2004Q1"
+max_stay_quarters = 20
+employer_mobility = 1.0
+[[talent_rules]]
+destination = "HOME"
+programme = "student"
+[[talent_rules.regimes]]
+from = "2000Q1"
+max_stay_quarters = 10
+[[talent_rules]]
+destination = "HOME"
+programme = "engineer"
+[[talent_rules.regimes]]
+from = "2000Q1"
+[[talent_origins]]
+code = "RIVAL"
+destination = "HOME"
+gdp = { start_usd_per_year = 300.0e9, growth_per_year = 0.08 }
+population = { start = 200.0e6, growth_per_year = 0.01 }
+settled_residents_initial = 50000
+programmes = [
+  { programme = "technical_intern", fee_usd = 3000, initial_stock = 2000 },
+  { programme = "specified_skilled_worker", fee_usd = 1000 },
+  { programme = "student", fee_usd = 5000 },
+]
 [[talent]]
 code = "interns"
 pair = "HOST-HOME"
 programme = "technical_intern"
 initial_stock = 500
-[[talent.regimes]]
-from = "2000Q1"
-base_outflow_per_quarter = 2000
-max_stay_quarters = 12
 fee_usd = 5000
-missing_per_quarter = 0.008
-transition_share = 0.3
 [[talent]]
 code = "ssw"
 pair = "HOST-HOME"
 programme = "specified_skilled_worker"
-[[talent.regimes]]
-from = "2004Q1"
-base_outflow_per_quarter = 500
-max_stay_quarters = 20
 fee_usd = 3000
-missing_per_quarter = 0.002
 [[talent]]
 code = "students"
 pair = "HOST-HOME"
 programme = "student"
-[[talent.regimes]]
-from = "2000Q1"
-base_outflow_per_quarter = 300
-max_stay_quarters = 10
 fee_usd = 4000
-transition_share = 0.3
 [[talent]]
 code = "engineers"
 pair = "HOST-HOME"
 programme = "engineer"
-[[talent.regimes]]
-from = "2000Q1"
-base_outflow_per_quarter = 100
+fee_usd = 2000
 [[events]]
 pair = "HOST-HOME"
 at = "2004Q2"

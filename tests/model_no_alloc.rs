@@ -51,24 +51,41 @@ other_recipients_weight = 20.0
 loan_share = 0.8
 [[donors.recipients]]
 country = "HOST"
+[[talent_rules]]
+destination = "HOME"
+programme = "technical_intern"
+[[talent_rules.regimes]]
+from = "2000Q1"
+max_stay_quarters = 12
+language_prep_quarters = 1
+[[talent_rules]]
+destination = "HOME"
+programme = "specified_skilled_worker"
+[[talent_rules.regimes]]
+from = "2004Q1"
+max_stay_quarters = 20
+employer_mobility = 1.0
+[[talent_rules]]
+destination = "HOME"
+programme = "student"
+[[talent_rules.regimes]]
+from = "2000Q1"
+max_stay_quarters = 10
+[[talent_rules]]
+destination = "HOME"
+programme = "engineer"
+[[talent_rules.regimes]]
+from = "2000Q1"
 [[talent]]
 code = "interns"
 pair = "HOST-HOME"
 programme = "technical_intern"
-[[talent.regimes]]
-from = "2000Q1"
-base_outflow_per_quarter = 2000
-max_stay_quarters = 12
-missing_per_quarter = 0.008
-transition_share = 0.3
+fee_usd = 2000
 [[talent]]
 code = "ssw"
 pair = "HOST-HOME"
 programme = "specified_skilled_worker"
-[[talent.regimes]]
-from = "2004Q1"
-base_outflow_per_quarter = 500
-max_stay_quarters = 20
+fee_usd = 2000
 [[programmes]]
 code = "cocreation"
 lever = "cooperation_mode"

@@ -79,8 +79,6 @@ pub struct PairConfig {
     pub label: String,
     pub distance_km: f64,
     pub gov_trust_initial: f64,
-    /// Settled residents of the partner in the donor country at the start [persons].
-    pub settled_residents_initial: u64,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -243,33 +241,65 @@ pub const TALENT_PROGRAMMES: [TalentProgramme; 4] = [
     TalentProgramme::Engineer,
 ];
 
-/// A programme's rules from a date on (until the next regime).
+/// A destination's rules for one programme from a date on (until the next regime). Rules apply to
+/// every origin alike; they are policy data, not levels of flows.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TalentRegime {
     pub from: Quarter,
     pub name: String,
-    /// O_k,0: departures per quarter at reference wage ratio and trust ½ (0 = closed).
-    pub base_outflow_per_q: f64,
     /// Maximum stay; completion returns happen at this age [quarters]. 0 = no limit.
     pub max_stay_q: u32,
-    /// Quota on departures per quarter (None = none).
-    pub quota_per_q: Option<f64>,
-    /// Pre-departure fee [USD].
-    pub fee_usd: f64,
-    /// m_k: share going missing per quarter.
-    pub missing_per_q: f64,
-    /// At completion, share moving on to the specified-skilled-worker programme (interns) or to
-    /// engineer status (students).
-    pub transition_share: f64,
+    /// Cap on new entries from all origins together (None = none) [persons per quarter].
+    pub cap_per_q: Option<f64>,
+    /// Share of workers allowed to change employer (0 under TITP, 1 under SSW) [share].
+    pub employer_mobility: f64,
+    /// Legal cap on the pre-departure fee an origin's brokers may charge (None = none) [USD].
+    pub fee_cap_usd: Option<f64>,
+    /// Language preparation required before departure [quarters of home wage].
+    pub language_prep_q: f64,
+    /// Quarters over which the programme's places open linearly from the regime's start
+    /// (test sites, sector rules); 0 = at once.
+    pub ramp_q: u32,
 }
 
+/// One destination country of talent flows: its working-age population and programme rules.
 #[derive(Debug, Clone, PartialEq)]
-pub struct TalentProgrammeConfig {
-    pub pair: PairId,
-    pub programme: TalentProgramme,
-    /// Sorted by `from`.
-    pub regimes: Vec<TalentRegime>,
+pub struct TalentDestinationConfig {
+    pub country: CountryId,
+    /// Working-age (15–64) population per step [persons] (data).
+    pub working_age_population: Vec<f64>,
+    /// Its largest value over the data: the reference of the labour shortage [persons].
+    pub working_age_peak: f64,
+    /// Regimes per programme (index = `TalentProgramme as usize`), sorted by `from`; empty = the
+    /// destination has no such programme.
+    pub regimes: [Vec<TalentRegime>; 4],
+}
+
+/// What one origin brings to one programme.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OriginProgramme {
+    /// Pre-departure fee charged by sending bodies (before any legal cap) [USD].
+    pub fee_usd: f64,
+    /// People in the programme abroad at the start [persons].
     pub initial_stock: u64,
+}
+
+/// An origin of people: the partner country of a pair (indices `0..pairs.len()`, same index as the
+/// pair) or a competing sending country without firms (after them).
+#[derive(Debug, Clone, PartialEq)]
+pub struct TalentOriginConfig {
+    pub label: String,
+    /// Index into `Config::talent_destinations` (None: the pair's donor receives no people).
+    pub destination: Option<usize>,
+    /// The pair whose partner country this is (None for a competing origin).
+    pub pair: Option<PairId>,
+    /// Competing origins: wage path per step [USD per year] and population per step [persons].
+    /// Pair origins read their country's state instead (empty here).
+    pub wage_usd_per_year: Vec<f64>,
+    pub population: Vec<f64>,
+    /// Residents of the origin in the destination at the start outside the programmes [persons].
+    pub settled_initial: u64,
+    pub programmes: [Option<OriginProgramme>; 4],
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -352,7 +382,8 @@ pub struct Config {
     pub institutions: Vec<InstitutionConfig>,
     pub firm_populations: Vec<FirmPopulation>,
     pub programmes: Vec<ProgrammeConfig>,
-    pub talent: Vec<TalentProgrammeConfig>,
+    pub talent_destinations: Vec<TalentDestinationConfig>,
+    pub talent_origins: Vec<TalentOriginConfig>,
     pub shocks: Vec<ShockConfig>,
     pub events: Vec<GovEvent>,
     /// Columns on which resilience is measured for every shock.

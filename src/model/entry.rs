@@ -140,7 +140,8 @@ impl World {
             capital_usd: capital,
             ln_productivity: ln_a,
             human_capital: self.firms.human_capital[parent_idx],
-            bilingual_share: 0.0,
+            // Hired from the same labour market as domestic firms (returnees among them).
+            bilingual_share: self.countries[host.index()].domestic_bilingual_mean,
             employees: (capital / 1.0e6 * e.employees_per_musd).max(1.0),
             membership_draw: membership,
             capacity,

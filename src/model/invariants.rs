@@ -123,40 +123,52 @@ impl World {
                 ),
             );
         }
-        for (p, pair) in self.pairs.iter().enumerate() {
-            let abroad: u64 = pair.talent.iter().map(|s| s.abroad).sum();
-            let in_vintages: u64 = pair
-                .talent
-                .iter()
-                .map(|s| s.vintages.iter().sum::<u64>())
-                .sum();
-            if abroad != in_vintages {
-                return fail(
-                    format!("pair {}", cfg.pairs[p].label),
-                    "people",
-                    format!("abroad {abroad} ≠ sum of cohorts {in_vintages}"),
-                );
+        // People, per origin (pairs' partners and competing origins) and per programme.
+        for (o, origin) in self.origins.iter().enumerate() {
+            let label = &cfg.talent_origins[o].label;
+            for (k, stock) in origin.talent.iter().enumerate() {
+                let in_vintages: u64 = stock.vintages.iter().sum();
+                if stock.abroad != in_vintages {
+                    return fail(
+                        format!("origin {label}, programme {k}"),
+                        "people",
+                        format!("abroad {} ≠ sum of cohorts {in_vintages}", stock.abroad),
+                    );
+                }
+                if cfg.talent_origins[o].programmes[k].is_none() && stock.abroad > 0 {
+                    return fail(
+                        format!("origin {label}, programme {k}"),
+                        "people",
+                        format!(
+                            "{} abroad in a programme the origin does not have",
+                            stock.abroad
+                        ),
+                    );
+                }
             }
-            let settled_initial = cfg.pairs[p].settled_residents_initial;
+            let abroad: u64 = origin.talent.iter().map(|s| s.abroad).sum();
+            let settled_initial = cfg.talent_origins[o].settled_initial;
             let accounted = abroad
-                + pair.missing
-                + pair.settled
-                + pair.returned_cum
-                + pair.missing_returned_cum;
-            if pair.departed_cum + settled_initial != accounted {
+                + origin.missing
+                + origin.settled
+                + origin.returned_cum
+                + origin.missing_returned_cum;
+            if origin.departed_cum + settled_initial != accounted {
                 return fail(
-                    format!("pair {}", cfg.pairs[p].label),
+                    format!("origin {label}"),
                     "people",
                     format!(
                         "departed {} + settled at start {settled_initial} ≠ abroad {abroad} + missing {} + settled {} + returned {} + missing returned {}",
-                        pair.departed_cum,
-                        pair.missing,
-                        pair.settled,
-                        pair.returned_cum,
-                        pair.missing_returned_cum
+                        origin.departed_cum,
+                        origin.missing,
+                        origin.settled,
+                        origin.returned_cum,
+                        origin.missing_returned_cum
                     ),
                 );
             }
+        }
+        for (p, pair) in self.pairs.iter().enumerate() {
             if !(0.0..=1.0).contains(&pair.pair_trust) || !(0.0..=1.0).contains(&pair.gov_trust) {
                 return fail(
                     format!("pair {}", cfg.pairs[p].label),

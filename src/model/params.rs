@@ -502,17 +502,52 @@ params_struct! {
 }
 
 params_struct! {
-    /// SM8 talent flows (M1–M4).
+    /// SM8 talent flows (M1–M4): demand in the destination, supply from each origin, matching,
+    /// transitions, missing and returns. See `src/model/talent.rs` for the equations.
     TalentParams {
-        /// ε_w: elasticity of outflows to the wage × FX ratio [dimensionless].
+        /// δ_k: new places employers open per quarter per 1,000 working-age residents of the
+        /// destination at its peak working-age population, by programme (interns, specified
+        /// skilled workers, students, engineers) [persons per 1,000 per quarter]. Free scale,
+        /// hand-set against the 2006–2015 Vietnamese residents path [calibration].
+        places_per_1000_working_age_q: [f64; 4] = [0.26, 0.10, 0.09, 0.045],
+        /// ε_L: elasticity of places to the labour shortage, (peak working-age population /
+        /// current)^ε_L [dimensionless] [P].
+        #[schemars(range(min = 0.0, max = 20.0))]
+        shortage_elasticity: f64 = 4.0,
+        /// σ: applicants per quarter per origin resident at wage ratio 1, diaspora share 1, no
+        /// costs and trust ½ [per quarter]. Free scale, hand-set [calibration].
+        #[schemars(range(min = 0.0, max = 1.0))]
+        applicant_rate_per_q: f64 = 0.02,
+        /// ε_w: elasticity of applicants to the destination/origin wage ratio in USD (the yen
+        /// moves it) [dimensionless] [P].
         #[schemars(range(min = 0.0, max = 3.0))]
-        wage_elasticity: f64 = 0.3,
-        /// ε_T: elasticity of outflows to country-pair trust [dimensionless].
+        wage_elasticity: f64 = 1.0,
+        /// ε_D: elasticity of applicants to the diaspora (origin's residents in the destination per
+        /// origin resident): migration costs fall with the network. Beine, Docquier & Özden
+        /// (2011, JDE 95:30–41) estimate elasticities of bilateral migration to the diaspora of
+        /// about one half [S, value as reported in their abstract's range] [dimensionless].
+        #[schemars(range(min = 0.0, max = 1.5))]
+        diaspora_elasticity: f64 = 0.5,
+        /// ε_T: elasticity of applicants and employers' take-up to country-pair trust
+        /// (competing origins sit at ½) [dimensionless] [P].
         #[schemars(range(min = 0.0, max = 2.0))]
         trust_elasticity: f64 = 0.5,
-        /// φ_fee: weight of the fee burden [dimensionless].
+        /// φ_fee: weight of the cost burden (fee plus language preparation) [dimensionless] [P].
         #[schemars(range(min = 0.0, max = 1.0))]
-        fee_weight: f64 = 0.5,
+        fee_weight: f64 = 0.8,
+        /// μ_m: missing hazard per quarter per unit of debt burden `0.55 C/(C + 4 w_o)` without
+        /// employer mobility. Hand-set so that the all-origin rate is ≈ 2.4 %/yr (9,753 missing
+        /// in 2023 over ≈ 400k interns, ISA) at the ISA-average fee; Vietnam's rate is then an
+        /// output [calibration on the all-origin rate] [per quarter].
+        #[schemars(range(min = 0.0, max = 0.5))]
+        missing_hazard: f64 = 0.045,
+        /// Share of completing interns who want to stay on as specified skilled workers (taken up
+        /// as far as SSW places allow) [share] [P].
+        #[schemars(range(min = 0.0, max = 1.0))]
+        intern_stay_on_share: f64 = 0.5,
+        /// Share of completing students who move on to a work visa (engineer status) [share] [P].
+        #[schemars(range(min = 0.0, max = 1.0))]
+        student_to_work_share: f64 = 0.3,
         /// s_max: maximum skill gained abroad [skill units].
         #[schemars(range(min = 0.0, max = 1.0))]
         skill_gain_max: f64 = 0.3,

@@ -92,6 +92,8 @@ impl World {
             pair.trust_sum = 0.0;
             pair.friction_sum = 0.0;
             pair.n_active = 0;
+            pair.n_new = 0;
+            pair.new_friction_sum = 0.0;
             pair.n_active_firm = 0;
             let slot = step as usize % 4;
             pair.trouble_ring[slot] = (0, 0);
@@ -229,6 +231,10 @@ impl World {
             pair.trust_sum += t;
             pair.friction_sum += friction;
             pair.n_active += 1;
+            if age == 0 {
+                pair.n_new += 1;
+                pair.new_friction_sum += friction;
+            }
             pair.n_active_firm += u32::from(ps.mode[id] != PartnershipMode::OdaProject);
             if refresh_reputation {
                 for f in [foreign, host] {

@@ -25,6 +25,16 @@ pub fn columns(cfg: &Config) -> Vec<String> {
 impl World {
     fn pair_value(&self, name: &str, p: usize) -> f64 {
         let s = &self.pairs[p];
+        let o = &self.origins[p];
+        let share = |part: u64, whole: u64| {
+            if whole > 0 {
+                part as f64 / whole as f64
+            } else {
+                0.0
+            }
+        };
+        let destination = self.destination_of_pair.get(p).copied().flatten();
+        let dest = destination.map(|d| &self.destinations[d]);
         let mean = |sum: f64, empty: f64| {
             if s.n_active > 0 {
                 sum / s.n_active as f64
@@ -43,19 +53,43 @@ impl World {
             "trade_usd_per_q" => s.trade_q,
             "affiliate_output_usd_per_q" => s.affiliate_output_q,
             "residents_persons" => self.residents(p) as f64,
-            "interns_persons" => s.talent[0].abroad as f64,
-            "ssw_persons" => s.talent[1].abroad as f64,
-            "students_persons" => s.talent[2].abroad as f64,
-            "engineers_persons" => s.talent[3].abroad as f64 + s.settled as f64,
-            "missing_persons" => s.missing as f64,
-            "talent_outflow_persons_per_q" => s.outflow_q as f64,
-            "returnees_persons_per_q" => s.returned_q as f64,
+            "interns_persons" => o.talent[0].abroad as f64,
+            "ssw_persons" => o.talent[1].abroad as f64,
+            "students_persons" => o.talent[2].abroad as f64,
+            "engineers_persons" => o.talent[3].abroad as f64 + o.settled as f64,
+            "missing_persons" => o.missing as f64,
+            "talent_outflow_persons_per_q" => o.outflow_q as f64,
+            "returnees_persons_per_q" => o.returned_q as f64,
+            "intern_inflow_persons_per_q" => o.inflow_q[0] as f64,
+            "ssw_inflow_persons_per_q" => o.inflow_q[1] as f64,
+            "intern_to_ssw_persons_per_q" => o.transitions_q[1] as f64,
+            "student_inflow_persons_per_q" => o.inflow_q[2] as f64,
+            "student_to_work_persons_per_q" => o.transitions_q[3] as f64,
+            "engineer_inflow_persons_per_q" => o.inflow_q[3] as f64,
+            "intern_returns_persons_per_q" => o.completed_returns_q[0] as f64,
+            "ssw_returns_persons_per_q" => o.completed_returns_q[1] as f64,
+            "student_returns_persons_per_q" => o.completed_returns_q[2] as f64,
+            "missing_new_persons_per_q" => o.missing_new_q as f64,
+            "intern_missing_rate_per_year" => 4.0 * o.intern_missing_rate_q,
+            "intern_inflow_share" => share(o.inflow_q[0], dest.map_or(0, |d| d.inflow_q[0])),
+            "ssw_new_share" => share(
+                o.inflow_q[1] + o.transitions_q[1],
+                dest.map_or(0, |d| d.inflow_q[1] + d.transitions_q[1]),
+            ),
+            "ssw_via_intern_share" => share(o.transitions_q[1], o.inflow_q[1] + o.transitions_q[1]),
+            "new_partnership_friction" => {
+                if s.n_new > 0 {
+                    s.new_friction_sum / s.n_new as f64
+                } else {
+                    0.0
+                }
+            }
             "active_partnerships" => s.n_active as f64,
             "mean_partnership_trust" => mean(s.trust_sum, s.pair_trust),
             "pair_trust" => s.pair_trust,
             "gov_trust" => s.gov_trust,
             "mean_friction" => mean(s.friction_sum, 0.0),
-            "permanent_residents_persons" => s.settled as f64,
+            "permanent_residents_persons" => o.settled as f64,
             "firm_partnerships" => s.n_active_firm as f64,
             "exports_usd_per_q" => s.exports_q,
             "programme_cost_usd_per_q" => s.mitigation_cost_q,

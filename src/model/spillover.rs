@@ -10,8 +10,13 @@
 //! Affiliates gain local knowledge under co-creation: `Δln A = g₀ + λ_R m`.
 //! Returnees hired by linked firms (φ_JA of the quarter's returnees, shared equally among firms
 //! linked to the destination country) raise H by `ζ s hires/employees` and the bilingual share by
-//! `language · hires/employees`; graduates raise the graduate and bilingual shares. Shares decay
-//! 1 % a quarter (staff turnover). Cost O(N_f).
+//! `language · hires/employees`; graduates raise the graduate and bilingual shares. The other
+//! returnees who work at home (`RETURNEE_ACTIVE_SHARE`, Dustmann & Kirchkamp 2002: more than half
+//! are economically active) join the origin's domestic firms, linked or not, in proportion to
+//! their employees, with the same skill and language effects: so host firms that have never had a
+//! foreign partner already carry bilingual staff when a partnership forms, and new affiliates
+//! hire from the same labour market (they start at the domestic mean bilingual share, see
+//! `entry`). Shares decay 1 % a quarter (staff turnover). Cost O(N_f).
 
 use super::config::PairId;
 use super::config::{Config, FirmKind};
@@ -27,6 +32,10 @@ pub fn gap_potential(gap: f64, peak: f64) -> f64 {
 }
 
 const STAFF_TURNOVER_PER_Q: f64 = 0.01;
+
+/// Share of returnees not hired by linked firms who work in home firms (Dustmann & Kirchkamp
+/// 2002 [S]: more than half are economically active; domain notes M3 use 0.5).
+pub const RETURNEE_ACTIVE_SHARE: f64 = 0.5;
 
 impl World {
     pub fn spillovers(&mut self, cfg: &Config) {
@@ -67,8 +76,26 @@ impl World {
                 self.pairs[lp.index()].n_host_firms_linked += 1;
             }
         }
+        // Returnees joining home firms: hires per domestic employee of each origin country.
         for c in self.countries.iter_mut() {
             c.mean_productivity = 0.0;
+            c.home_returnees_q = 0.0;
+            c.home_returnee_skill_q = 0.0;
+            c.domestic_employees = 0.0;
+            c.domestic_bilingual_mean = 0.0;
+        }
+        for (p, pc) in cfg.pairs.iter().enumerate() {
+            let origin = &self.origins[p];
+            let c = &mut self.countries[pc.partner.index()];
+            let home = (1.0 - tp.returnee_hire_share) * RETURNEE_ACTIVE_SHARE;
+            c.home_returnees_q += home * origin.returned_q as f64;
+            c.home_returnee_skill_q += home * origin.returnee_skill_q;
+        }
+        for f in 0..n {
+            if self.firms.active[f] && self.firms.kind[f] == FirmKind::Domestic {
+                self.countries[self.firms.country[f].index()].domestic_employees +=
+                    self.firms.employees[f].max(1.0);
+            }
         }
         let mut counts = [0u32; 256];
         for f in 0..n {
@@ -79,17 +106,28 @@ impl World {
             let linked = lp != PairId::NONE
                 && (self.firms.foreign_partnerships[f] > 0 || self.firms.is_foreign(f));
             let mut dh = 0.0;
+            let employees = self.firms.employees[f].max(1.0);
+            if self.firms.kind[f] == FirmKind::Domestic {
+                let c = &self.countries[self.firms.country[f].index()];
+                if c.home_returnees_q > 0.0 {
+                    let per_employee = 1.0 / c.domestic_employees.max(1.0);
+                    dh += tp.returnee_skill_effect * c.home_returnee_skill_q * per_employee;
+                    self.firms.bilingual_share[f] = (self.firms.bilingual_share[f]
+                        + tp.returnee_language * c.home_returnees_q * per_employee)
+                        .min(1.0);
+                }
+            }
             if linked {
                 let pair = &self.pairs[lp.index()];
+                let origin = &self.origins[lp.index()];
                 let per_firm = 1.0 / pair.n_host_firms_linked.max(1) as f64;
-                let employees = self.firms.employees[f].max(1.0);
-                let hires = tp.returnee_hire_share * pair.returned_q as f64 * per_firm;
-                let skill = if pair.returned_q > 0 {
-                    pair.returnee_skill_q / pair.returned_q as f64
+                let hires = tp.returnee_hire_share * origin.returned_q as f64 * per_firm;
+                let skill = if origin.returned_q > 0 {
+                    origin.returnee_skill_q / origin.returned_q as f64
                 } else {
                     0.0
                 };
-                dh = tp.returnee_skill_effect * skill * hires / employees;
+                dh += tp.returnee_skill_effect * skill * hires / employees;
                 let grads = pair.graduates_per_q * per_firm;
                 self.firms.graduate_share[f] =
                     (self.firms.graduate_share[f] + grads / employees).min(1.0);
@@ -100,6 +138,10 @@ impl World {
             self.firms.graduate_share[f] *= 1.0 - STAFF_TURNOVER_PER_Q;
             self.firms.bilingual_share[f] *= 1.0 - STAFF_TURNOVER_PER_Q;
             self.firms.human_capital[f] += dh;
+            if self.firms.kind[f] == FirmKind::Domestic {
+                let c = &mut self.countries[self.firms.country[f].index()];
+                c.domestic_bilingual_mean += self.firms.bilingual_share[f] * employees;
+            }
             let d_ln_a = match self.firms.kind[f] {
                 FirmKind::Domestic => {
                     let slot = self.sector_slot(self.firms.country[f], self.firms.sector[f]);
@@ -143,6 +185,7 @@ impl World {
             }
         }
         for (c, country) in self.countries.iter_mut().enumerate() {
+            country.domestic_bilingual_mean /= country.domestic_employees.max(1.0);
             let k = counts.get(c).copied().unwrap_or(0);
             country.mean_productivity = if k > 0 {
                 country.mean_productivity / k as f64

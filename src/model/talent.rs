@@ -1,224 +1,480 @@
-//! SM8 talent flows, by cohort (pair × programme × entry quarter).
+//! SM8 talent flows (M1–M3): places in the destination, applicants from every origin, matching,
+//! transitions, missing people and returns, by cohort (origin × programme × entry quarter).
 //!
-//! Departures (M1): `O = O₀ (r/r_ref)^ε_w (T_pair/½)^ε_T (1 − φ_fee fee/(fee + 4 w_o)) (1 − cut)`,
-//! capped by the quota, where r is the destination wage in USD over the origin wage in USD
-//! (exchange-rate shocks move it) and r_ref its value at the start. Zero while no regime is open.
-//! Stocks (M2): each quarter a share m_k of every cohort goes missing; at the programme's maximum
-//! stay the cohort completes: a `transition_share` moves on (interns → specified skilled workers
-//! while that programme is open, students → engineers), the rest return home. Engineers have no
-//! maximum stay by default and settle at `engineer_settle_per_q`. Missing people return at
-//! `missing_return_per_q`. Regime changes apply to people already abroad (the 2017 extension
-//! from 3 to 5 years did). Returnees (M3) carry skill `s_max (1 − exp(−stay/τ_s))`; the spillover
-//! phase hands a share φ_JA of them to firms linked to the destination country.
+//! **Places (demand).** Employers in destination d open, per quarter and programme k,
+//! `D = δ_k/1000 · WAP_peak · (WAP_peak/WAP(t))^ε_L · ramp`, capped by the regime's cap and cut by
+//! a border closure (a shock's `talent_inflow_cut` on any pair of the destination): the labour
+//! shortage grows as the working-age population (data) falls below its peak. Programme rules come
+//! by date from the destination's regimes (TITP from 1993, 3 → 5 years from Nov 2017, SSW from
+//! Apr 2019 with the announced cap, ESD from Apr 2027 with employer mobility and a fee cap).
 //!
-//! People are whole numbers: expected flows are rounded stochastically (up with probability equal
-//! to the fraction) from the cohort's own stream, so expectations hold and people are conserved:
+//! **Applicants (supply).** Origin o sends
+//! `S = σ P_o (w_d/w_o)^ε_w (N_o/P_o)^ε_D (1 − φ_fee b) (T/½)^ε_T`, where the wage ratio is in USD
+//! (an exchange-rate shock on the destination lowers w_d), N_o the origin's residents in the
+//! destination (the diaspora: migration costs fall with the network, Beine, Docquier & Özden
+//! 2011), `b = C/(C + 4 w_o)` the cost burden of `C = min(fee, fee cap) + language_prep_q · w_o/4`,
+//! and T country-pair trust (½ for competing origins, which have no firms).
+//!
+//! **Matching.** Places and applicants meet in `M = D S/(D + S)` (den Haan, Ramey & Watson 2000,
+//! with their parameter 1), S the sum over origins; origin o gets `M S_o/S`. Shares of origins are
+//! outputs; the cost is linear in origins and allocates nothing. For SSW, interns completing their
+//! stay who want to stay on (`intern_stay_on_share`) take places first, in proportion to their
+//! numbers; the rest of the places go to applicants from abroad.
+//!
+//! **Stocks.** Each quarter a share `m = μ_m · 0.55 b (1 − mobility)` of every cohort goes missing
+//! (0.55: share of trainees who borrowed for the fee, ISA 2022): debt relative to home income and
+//! employers one cannot leave drive absconding, so the rate is an output. At the programme's
+//! maximum stay a cohort completes: interns stay on as SSW if they get a place, students move to
+//! a work visa (`student_to_work_share`, engineer status), the rest return home. Engineers have
+//! no maximum stay and settle at `engineer_settle_per_q`; missing people go home at
+//! `missing_return_per_q`. Rule changes apply to people already abroad (the 2017 extension did).
+//! Returnees (M3) carry skill `s_max (1 − exp(−stay/τ_s))`.
+//!
+//! People are whole numbers: expected flows are rounded stochastically from the cohort's own
+//! stream, so expectations hold and people are conserved per origin:
 //! departures + initial stock = abroad + missing + settled + returned. Cost O(cohorts alive).
 
-use super::config::{Config, TalentProgramme, TalentProgrammeConfig, TalentRegime};
+use super::config::{Config, TalentProgramme, TalentRegime};
+use super::params::TalentParams;
 use super::rng::stochastic_round;
 use super::time::Quarter;
 use super::world::World;
 
+const INTERN: usize = TalentProgramme::TechnicalIntern as usize;
+const SSW: usize = TalentProgramme::SpecifiedSkilledWorker as usize;
+const STUDENT: usize = TalentProgramme::Student as usize;
+const ENGINEER: usize = TalentProgramme::Engineer as usize;
+
+/// Share of trainees who borrowed to pay the fee (ISA survey 2021–22: 55 %).
+pub const BORROWING_SHARE: f64 = 0.55;
+
 /// The regime in force at `q`, if any has started.
-pub fn regime_at(t: &TalentProgrammeConfig, q: Quarter) -> Option<&TalentRegime> {
-    t.regimes.iter().rev().find(|r| r.from <= q)
+pub fn regime_at(regimes: &[TalentRegime], q: Quarter) -> Option<&TalentRegime> {
+    regimes.iter().rev().find(|r| r.from <= q)
 }
 
-/// M1 without the quota and the shock cut.
-pub fn departures_per_q(
-    p: &super::params::TalentParams,
-    regime: &TalentRegime,
+/// Places per quarter before the cap: `δ/1000 · peak · (peak/wap)^ε_L`.
+pub fn places_per_q(p: &TalentParams, programme: usize, wap: f64, wap_peak: f64) -> f64 {
+    p.places_per_1000_working_age_q[programme] / 1000.0
+        * wap_peak
+        * (wap_peak / wap.max(1.0)).powf(p.shortage_elasticity)
+}
+
+/// Share of the regime's places open `since_q` quarters after it started (0 = its first quarter).
+pub fn ramp_share(regime: &TalentRegime, since_q: i32) -> f64 {
+    if regime.ramp_q == 0 {
+        1.0
+    } else {
+        ((since_q as f64 + 1.0) / regime.ramp_q as f64).clamp(0.0, 1.0)
+    }
+}
+
+/// C: money cost of going [USD]: the fee (under the legal cap) plus language preparation.
+pub fn migration_cost_usd(fee_usd: f64, regime: &TalentRegime, origin_wage_usd: f64) -> f64 {
+    let fee = regime.fee_cap_usd.map_or(fee_usd, |cap| fee_usd.min(cap));
+    fee + regime.language_prep_q * origin_wage_usd / 4.0
+}
+
+/// b = C/(C + 4 w_o): the cost relative to four years of home income.
+pub fn cost_burden(cost_usd: f64, origin_wage_usd: f64) -> f64 {
+    cost_usd / (cost_usd + 4.0 * origin_wage_usd).max(1e-9)
+}
+
+/// M1: applicants per quarter from one origin.
+pub fn applicants_per_q(
+    p: &TalentParams,
+    population: f64,
     wage_ratio: f64,
-    wage_ratio_reference: f64,
-    pair_trust: f64,
-    origin_wage_usd: f64,
+    diaspora: f64,
+    burden: f64,
+    trust: f64,
 ) -> f64 {
-    let wage = (wage_ratio / wage_ratio_reference.max(1e-9))
-        .max(0.0)
-        .powf(p.wage_elasticity);
-    let trust = (pair_trust / 0.5).max(0.0).powf(p.trust_elasticity);
-    let fee =
-        1.0 - p.fee_weight * regime.fee_usd / (regime.fee_usd + 4.0 * origin_wage_usd).max(1e-9);
-    regime.base_outflow_per_q * wage * trust * fee
+    let population = population.max(1.0);
+    p.applicant_rate_per_q
+        * population
+        * wage_ratio.max(0.0).powf(p.wage_elasticity)
+        * (diaspora.max(1.0) / population).powf(p.diaspora_elasticity)
+        * (1.0 - p.fee_weight * burden).max(0.0)
+        * (trust / 0.5).max(0.0).powf(p.trust_elasticity)
+}
+
+/// Matches of `places` and `applicants`: D S/(D + S).
+pub fn matches(places: f64, applicants: f64) -> f64 {
+    if places <= 0.0 || applicants <= 0.0 {
+        0.0
+    } else {
+        places * applicants / (places + applicants)
+    }
+}
+
+/// m: share of a cohort going missing per quarter.
+pub fn missing_per_q(p: &TalentParams, burden: f64, employer_mobility: f64) -> f64 {
+    (p.missing_hazard * BORROWING_SHARE * burden * (1.0 - employer_mobility)).clamp(0.0, 1.0)
 }
 
 /// M3: skill gained after `stay_q` quarters abroad.
-pub fn skill_gain(p: &super::params::TalentParams, stay_q: f64) -> f64 {
+pub fn skill_gain(p: &TalentParams, stay_q: f64) -> f64 {
     p.skill_gain_max * (1.0 - (-stay_q / p.skill_gain_time_q).exp())
 }
 
 impl World {
+    /// Origin o's wage [USD per year] and population [persons] this quarter.
+    fn origin_wage_population(&self, cfg: &Config, o: usize) -> (f64, f64) {
+        let oc = &cfg.talent_origins[o];
+        match oc.pair {
+            Some(pair) => {
+                let c = &self.countries[cfg.pairs[pair.index()].partner.index()];
+                (c.wage_usd_per_year, c.population)
+            }
+            None => {
+                let step = self.step as usize;
+                (oc.wage_usd_per_year[step], oc.population[step])
+            }
+        }
+    }
+
     pub fn talent_flows(&mut self, cfg: &Config) {
         let step = self.step as usize;
         let q = cfg.quarter_of(self.step);
         let tp = &cfg.params.talent;
-        for pair in self.pairs.iter_mut() {
-            pair.outflow_q = 0;
-            pair.returned_q = 0;
-            pair.returnee_skill_q = 0.0;
+        for o in self.origins.iter_mut() {
+            o.outflow_q = 0;
+            o.inflow_q = [0; 4];
+            o.transitions_q = [0; 4];
+            o.completed_returns_q = [0; 4];
+            o.missing_new_q = 0;
+            o.returned_q = 0;
+            o.returnee_skill_q = 0.0;
+            o.applicants_q = [0.0; 4];
+            o.stay_on_waiting = 0;
+            o.stay_on_skill = 0.0;
+            o.intern_missing_rate_q = 0.0;
         }
-        for (i, t) in cfg.talent.iter().enumerate() {
-            let p = t.pair.index();
-            let prog = t.programme as usize;
-            let Some(regime) = regime_at(t, q).or(t.regimes.first()) else {
-                continue;
-            };
-            let open = regime.from <= q;
-            // Where completers go on to, if that programme is open now.
-            let successor = match t.programme {
-                TalentProgramme::TechnicalIntern => Some(TalentProgramme::SpecifiedSkilledWorker),
-                TalentProgramme::Student => Some(TalentProgramme::Engineer),
-                _ => None,
-            }
-            .filter(|next| {
-                cfg.talent.iter().any(|o| {
-                    o.pair == t.pair
-                        && o.programme == *next
-                        && regime_at(o, q).is_some_and(|r| r.base_outflow_per_q > 0.0)
-                })
-            });
-            let mut transitions = 0u64;
-            let stock = &mut self.pairs[p].talent[prog];
-            let mut missing_new = 0u64;
-            let mut settled_new = 0u64;
-            let mut returned = 0u64;
-            let mut returned_skill = 0.0;
-            let first = stock.oldest;
-            let mut oldest_alive = step;
-            for v in first..step {
-                let n = stock.vintages[v];
-                if n == 0 {
+        for d in self.destinations.iter_mut() {
+            *d = Default::default();
+        }
+        // 1. Ageing: missing, completion, transitions, settling.
+        for o in 0..self.origins.len() {
+            let oc = &cfg.talent_origins[o];
+            let Some(d) = oc.destination else { continue };
+            let dest = &cfg.talent_destinations[d];
+            let (wage_o, _) = self.origin_wage_population(cfg, o);
+            let ssw_open =
+                regime_at(&dest.regimes[SSW], q).is_some() && oc.programmes[SSW].is_some();
+            let engineers_open = oc.programmes[ENGINEER].is_some();
+            for k in 0..4 {
+                let Some(op) = &oc.programmes[k] else {
                     continue;
+                };
+                let Some(regime) = regime_at(&dest.regimes[k], q).or(dest.regimes[k].first())
+                else {
+                    continue;
+                };
+                let burden = cost_burden(migration_cost_usd(op.fee_usd, regime, wage_o), wage_o);
+                let m = missing_per_q(tp, burden, regime.employer_mobility);
+                let state = &mut self.origins[o];
+                let stock = &mut state.talent[k];
+                let abroad_at_start = stock.abroad;
+                let (mut missing_new, mut settled_new, mut home, mut moved_on) = (0u64, 0, 0, 0);
+                let mut home_skill = 0.0;
+                let mut waiting_skill = 0.0;
+                let mut waiting = 0u64;
+                let mut oldest_alive = step;
+                for v in stock.oldest..step {
+                    let n = stock.vintages[v];
+                    if n == 0 {
+                        continue;
+                    }
+                    let age = (step - v) as u32;
+                    let cohort_id = (((o * 4 + k) as u32) << 12) | (v as u32 & 0xFFF);
+                    let (u1, u2) = self.streams.talent.uniform_pair(self.step, cohort_id);
+                    let missing = stochastic_round(n as f64 * m, u1).min(n);
+                    let mut left = n - missing;
+                    missing_new += missing;
+                    if regime.max_stay_q > 0 && age >= regime.max_stay_q {
+                        let skill = skill_gain(tp, age as f64);
+                        let share = match k {
+                            INTERN if ssw_open => tp.intern_stay_on_share,
+                            STUDENT if engineers_open => tp.student_to_work_share,
+                            _ => 0.0,
+                        };
+                        let staying = stochastic_round(left as f64 * share, u2).min(left);
+                        if k == INTERN {
+                            waiting += staying;
+                            waiting_skill += staying as f64 * skill;
+                        } else {
+                            moved_on += staying;
+                        }
+                        home += left - staying;
+                        home_skill += (left - staying) as f64 * skill;
+                        left = 0;
+                    } else if k == ENGINEER {
+                        let settle =
+                            stochastic_round(left as f64 * tp.engineer_settle_per_q, u2).min(left);
+                        settled_new += settle;
+                        left -= settle;
+                    }
+                    stock.vintages[v] = left;
+                    if left > 0 {
+                        oldest_alive = oldest_alive.min(v);
+                    }
                 }
-                let age = (step - v) as u32;
-                let cohort_id = ((i as u32) << 12) | (v as u32 & 0xFFF);
-                let (u1, u2) = self.streams.talent.uniform_pair(self.step, cohort_id);
-                let missing = stochastic_round(n as f64 * regime.missing_per_q, u1).min(n);
-                let mut left = n - missing;
-                missing_new += missing;
-                if regime.max_stay_q > 0 && age >= regime.max_stay_q {
-                    let moving = if successor.is_some() {
-                        stochastic_round(left as f64 * regime.transition_share, u2).min(left)
+                stock.oldest = oldest_alive;
+                stock.abroad -= missing_new + settled_new + home + moved_on + waiting;
+                state.missing += missing_new;
+                state.missing_new_q += missing_new;
+                if k == INTERN {
+                    state.intern_missing_rate_q = if abroad_at_start > 0 {
+                        missing_new as f64 / abroad_at_start as f64
                     } else {
-                        0
+                        0.0
                     };
-                    transitions += moving;
-                    let home = left - moving;
-                    returned += home;
-                    returned_skill += home as f64 * skill_gain(tp, age as f64);
-                    left = 0;
-                } else if t.programme == TalentProgramme::Engineer {
-                    let settle =
-                        stochastic_round(left as f64 * tp.engineer_settle_per_q, u2).min(left);
-                    settled_new += settle;
-                    left -= settle;
                 }
-                stock.vintages[v] = left;
-                if left > 0 {
-                    oldest_alive = oldest_alive.min(v);
+                state.settled += settled_new;
+                state.completed_returns_q[k] += home;
+                state.returned_q += home;
+                state.returned_cum += home;
+                state.returnee_skill_q += home_skill;
+                state.stay_on_waiting += waiting;
+                state.stay_on_skill += waiting_skill;
+                if moved_on > 0 {
+                    let eng = &mut state.talent[ENGINEER];
+                    eng.vintages[step] += moved_on;
+                    eng.abroad += moved_on;
+                    state.transitions_q[ENGINEER] += moved_on;
+                    self.destinations[d].transitions_q[ENGINEER] += moved_on;
                 }
-            }
-            stock.oldest = oldest_alive;
-            stock.abroad -= missing_new + settled_new + returned + transitions;
-            // New departures.
-            let mut outflow = 0u64;
-            if open {
-                let pc = &cfg.pairs[p];
-                let origin = &self.countries[pc.partner.index()];
-                let dest = &self.countries[pc.donor.index()];
-                let ratio = dest.wage_usd_per_year / origin.wage_usd_per_year.max(1.0);
-                let pair = &self.pairs[p];
-                let mut expected = departures_per_q(
-                    tp,
-                    regime,
-                    ratio,
-                    pair.wage_ratio_reference,
-                    pair.pair_trust,
-                    origin.wage_usd_per_year,
-                );
-                expected *= 1.0 - pair.talent_inflow_cut;
-                if let Some(quota) = regime.quota_per_q {
-                    expected = expected.min(quota);
-                }
-                let u = self.streams.talent.uniform(self.step, (1 << 31) | i as u32);
-                outflow = stochastic_round(expected.max(0.0), u);
-            }
-            let pair = &mut self.pairs[p];
-            let stock = &mut pair.talent[prog];
-            stock.vintages[step] += outflow;
-            stock.abroad += outflow;
-            pair.outflow_q += outflow;
-            pair.departed_cum += outflow;
-            pair.missing += missing_new;
-            pair.settled += settled_new;
-            pair.returned_q += returned;
-            pair.returned_cum += returned;
-            pair.returnee_skill_q += returned_skill;
-            if let Some(next) = successor {
-                let s = &mut pair.talent[next as usize];
-                s.vintages[step] += transitions;
-                s.abroad += transitions;
             }
         }
-        // Missing people going home (no skill credited).
-        for (p, pair) in self.pairs.iter_mut().enumerate() {
-            let u = self.streams.talent.uniform(self.step, (1 << 30) | p as u32);
-            let back = stochastic_round(pair.missing as f64 * tp.missing_return_per_q, u)
-                .min(pair.missing);
-            pair.missing -= back;
-            pair.missing_returned_cum += back;
-            pair.returned_q += back;
+        // 2. Places and matching, destination by destination.
+        for d in 0..cfg.talent_destinations.len() {
+            let dest = &cfg.talent_destinations[d];
+            let wap = dest.working_age_population[step];
+            let wage_d = self.countries[dest.country.index()].wage_usd_per_year;
+            let closure = (0..cfg.pairs.len())
+                .filter(|&p| cfg.talent_origins[p].destination == Some(d))
+                .map(|p| self.pairs[p].talent_inflow_cut)
+                .fold(0.0, f64::max);
+            for k in 0..4 {
+                let Some(regime) = regime_at(&dest.regimes[k], q) else {
+                    continue;
+                };
+                let mut places = places_per_q(tp, k, wap, dest.working_age_peak)
+                    * ramp_share(regime, q.since(regime.from))
+                    * (1.0 - closure);
+                if let Some(cap) = regime.cap_per_q {
+                    places = places.min(cap);
+                }
+                self.destinations[d].places_q[k] = places;
+                if k == SSW {
+                    let willing: u64 = (0..self.origins.len())
+                        .filter(|&o| cfg.talent_origins[o].destination == Some(d))
+                        .map(|o| self.origins[o].stay_on_waiting)
+                        .sum();
+                    let taken = (willing as f64).min(places.max(0.0));
+                    let mut placed = 0u64;
+                    for o in 0..self.origins.len() {
+                        if cfg.talent_origins[o].destination != Some(d) {
+                            continue;
+                        }
+                        let state = &mut self.origins[o];
+                        let w = state.stay_on_waiting;
+                        if w == 0 {
+                            continue;
+                        }
+                        let u = self.streams.talent.uniform(self.step, (1 << 29) | o as u32);
+                        let t = stochastic_round(w as f64 * taken / willing as f64, u).min(w);
+                        let stock = &mut state.talent[SSW];
+                        stock.vintages[step] += t;
+                        stock.abroad += t;
+                        state.transitions_q[SSW] += t;
+                        placed += t;
+                    }
+                    self.destinations[d].transitions_q[SSW] += placed;
+                    places = (places - placed as f64).max(0.0);
+                }
+                let mut total_applicants = 0.0;
+                for o in 0..self.origins.len() {
+                    let oc = &cfg.talent_origins[o];
+                    if oc.destination != Some(d) {
+                        continue;
+                    }
+                    let Some(op) = &oc.programmes[k] else {
+                        continue;
+                    };
+                    let (wage_o, population) = self.origin_wage_population(cfg, o);
+                    let trust = oc.pair.map_or(0.5, |p| self.pairs[p.index()].pair_trust);
+                    let burden =
+                        cost_burden(migration_cost_usd(op.fee_usd, regime, wage_o), wage_o);
+                    let diaspora = self.origin_residents(o) as f64;
+                    let s = applicants_per_q(
+                        tp,
+                        population,
+                        wage_d / wage_o.max(1.0),
+                        diaspora,
+                        burden,
+                        trust,
+                    );
+                    self.origins[o].applicants_q[k] = s;
+                    total_applicants += s;
+                }
+                let matched = matches(places, total_applicants);
+                let mut entered = 0u64;
+                for o in 0..self.origins.len() {
+                    if cfg.talent_origins[o].destination != Some(d) {
+                        continue;
+                    }
+                    let state = &mut self.origins[o];
+                    let s = state.applicants_q[k];
+                    if s <= 0.0 {
+                        continue;
+                    }
+                    let u = self
+                        .streams
+                        .talent
+                        .uniform(self.step, (1 << 31) | (o * 4 + k) as u32);
+                    let n = stochastic_round(matched * s / total_applicants, u);
+                    let stock = &mut state.talent[k];
+                    stock.vintages[step] += n;
+                    stock.abroad += n;
+                    state.inflow_q[k] += n;
+                    state.outflow_q += n;
+                    state.departed_cum += n;
+                    entered += n;
+                }
+                self.destinations[d].inflow_q[k] += entered;
+            }
+        }
+        // 3. Interns who wanted to stay on without a place, and missing people, go home.
+        for (o, state) in self.origins.iter_mut().enumerate() {
+            let placed = state.transitions_q[SSW];
+            let unplaced = state.stay_on_waiting - placed;
+            let skill_share = if state.stay_on_waiting > 0 {
+                unplaced as f64 / state.stay_on_waiting as f64
+            } else {
+                0.0
+            };
+            state.completed_returns_q[INTERN] += unplaced;
+            state.returned_q += unplaced;
+            state.returned_cum += unplaced;
+            state.returnee_skill_q += state.stay_on_skill * skill_share;
+            let u = self.streams.talent.uniform(self.step, (1 << 30) | o as u32);
+            let back = stochastic_round(state.missing as f64 * tp.missing_return_per_q, u)
+                .min(state.missing);
+            state.missing -= back;
+            state.missing_returned_cum += back;
+            state.returned_q += back;
         }
     }
 
-    /// People of the pair abroad in all programmes, missing and settled.
-    pub fn residents(&self, pair: usize) -> u64 {
-        let p = &self.pairs[pair];
+    /// People of an origin in its destination: all programmes, missing and settled.
+    pub fn origin_residents(&self, origin: usize) -> u64 {
+        let p = &self.origins[origin];
         p.talent.iter().map(|s| s.abroad).sum::<u64>() + p.missing + p.settled
+    }
+
+    /// People of the pair's partner country in the donor country.
+    pub fn residents(&self, pair: usize) -> u64 {
+        self.origin_residents(pair)
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::params::TalentParams;
 
-    fn regime(fee: f64) -> TalentRegime {
+    fn regime() -> TalentRegime {
         TalentRegime {
             from: Quarter::new(1993, 1),
             name: "titp".into(),
-            base_outflow_per_q: 1000.0,
             max_stay_q: 12,
-            quota_per_q: None,
-            fee_usd: fee,
-            missing_per_q: 0.008,
-            transition_share: 0.3,
+            cap_per_q: None,
+            employer_mobility: 0.0,
+            fee_cap_usd: None,
+            language_prep_q: 0.0,
+            ramp_q: 0,
+        }
+    }
+
+    fn params() -> TalentParams {
+        TalentParams {
+            places_per_1000_working_age_q: [0.5, 0.1, 0.1, 0.1],
+            shortage_elasticity: 2.0,
+            applicant_rate_per_q: 0.01,
+            wage_elasticity: 1.0,
+            diaspora_elasticity: 0.5,
+            trust_elasticity: 0.5,
+            fee_weight: 0.5,
+            missing_hazard: 0.1,
+            ..TalentParams::default()
         }
     }
 
     #[test]
-    fn departures_follow_wage_trust_and_fees_as_worked_out_by_hand() {
-        let p = TalentParams {
-            wage_elasticity: 1.0,
-            ..TalentParams::default()
+    fn places_grow_with_the_labour_shortage_as_worked_out_by_hand() {
+        let p = params();
+        // Peak 80 m, now 80 m: 0.5/1000 · 80e6 = 40,000.
+        assert!((places_per_q(&p, 0, 80e6, 80e6) - 40_000.0).abs() < 1e-6);
+        // Now 64 m: (80/64)^2 = 1.5625 → 62,500.
+        assert!((places_per_q(&p, 0, 64e6, 80e6) - 62_500.0).abs() < 1e-6);
+        // A ramp of 4 quarters: ¼ open in its first quarter, all from the fourth.
+        let r = TalentRegime {
+            ramp_q: 4,
+            ..regime()
         };
-        // At the reference ratio, trust ½ and no fee: the base flow.
-        assert!(
-            (departures_per_q(&p, &regime(0.0), 20.0, 20.0, 0.5, 3000.0) - 1000.0).abs() < 1e-9
-        );
-        // Yen falls 25 %: ratio 15 vs 20 → 750 (ε_w = 1).
-        assert!((departures_per_q(&p, &regime(0.0), 15.0, 20.0, 0.5, 3000.0) - 750.0).abs() < 1e-9);
-        // Trust 0.72: (1.44)^0.5 = 1.2 → 1200.
-        assert!(
-            (departures_per_q(&p, &regime(0.0), 20.0, 20.0, 0.72, 3000.0) - 1200.0).abs() < 1e-9
-        );
-        // Fee 6000 USD against a 3000 USD wage: 1 − 0.5·6000/18000 = 5/6.
-        assert!(
-            (departures_per_q(&p, &regime(6000.0), 20.0, 20.0, 0.5, 3000.0) - 1000.0 * 5.0 / 6.0)
-                .abs()
-                < 1e-9
-        );
+        assert_eq!(ramp_share(&r, 0), 0.25);
+        assert_eq!(ramp_share(&r, 3), 1.0);
+        assert_eq!(ramp_share(&regime(), 0), 1.0);
+    }
+
+    #[test]
+    fn costs_respect_the_fee_cap_and_add_language_preparation() {
+        // Fee 6,000 under a 3,600 cap, 2 quarters of a 4,000 USD/yr wage: 3,600 + 2,000 = 5,600.
+        let r = TalentRegime {
+            fee_cap_usd: Some(3600.0),
+            language_prep_q: 2.0,
+            ..regime()
+        };
+        assert!((migration_cost_usd(6000.0, &r, 4000.0) - 5600.0).abs() < 1e-9);
+        // b = 5,600/(5,600 + 16,000) = 0.259259…
+        assert!((cost_burden(5600.0, 4000.0) - 5600.0 / 21_600.0).abs() < 1e-12);
+        assert_eq!(migration_cost_usd(6000.0, &regime(), 4000.0), 6000.0);
+    }
+
+    #[test]
+    fn applicants_follow_wage_network_costs_and_trust_as_worked_out_by_hand() {
+        let p = params();
+        // P = 1e8, ratio 10, diaspora 1e6 (share 0.01 → √ = 0.1), b = 0, trust ½:
+        // 0.01 · 1e8 · 10 · 0.1 = 1e6.
+        let base = applicants_per_q(&p, 1e8, 10.0, 1e6, 0.0, 0.5);
+        assert!((base - 1e6).abs() < 1e-3);
+        // Yen 20 % weaker: ratio 8 → 8e5 (ε_w = 1).
+        assert!((applicants_per_q(&p, 1e8, 8.0, 1e6, 0.0, 0.5) - 8e5).abs() < 1e-3);
+        // Diaspora ×4: √4 = 2 → 2e6.
+        assert!((applicants_per_q(&p, 1e8, 10.0, 4e6, 0.0, 0.5) - 2e6).abs() < 1e-3);
+        // Burden 0.4: 1 − 0.5·0.4 = 0.8 → 8e5.
+        assert!((applicants_per_q(&p, 1e8, 10.0, 1e6, 0.4, 0.5) - 8e5).abs() < 1e-3);
+        // Trust 0.72: √1.44 = 1.2 → 1.2e6.
+        assert!((applicants_per_q(&p, 1e8, 10.0, 1e6, 0.0, 0.72) - 1.2e6).abs() < 1e-3);
+    }
+
+    #[test]
+    fn matching_is_bounded_by_places_and_by_applicants() {
+        // 100 places, 300 applicants: 100·300/400 = 75.
+        assert_eq!(matches(100.0, 300.0), 75.0);
+        assert_eq!(matches(0.0, 300.0), 0.0);
+        assert_eq!(matches(100.0, 0.0), 0.0);
+        assert!(matches(100.0, 1e12) < 100.0 && matches(100.0, 1e12) > 99.99);
+    }
+
+    #[test]
+    fn missing_rises_with_debt_and_vanishes_with_employer_mobility() {
+        let p = params();
+        // μ 0.1 · 0.55 · b 0.3 = 0.0165 per quarter.
+        assert!((missing_per_q(&p, 0.3, 0.0) - 0.0165).abs() < 1e-12);
+        // Half of workers may change employer: 0.00825.
+        assert!((missing_per_q(&p, 0.3, 0.5) - 0.00825).abs() < 1e-12);
+        assert_eq!(missing_per_q(&p, 0.3, 1.0), 0.0);
     }
 
     #[test]

@@ -134,6 +134,48 @@ pub struct TalentStock {
     pub abroad: u64,
 }
 
+/// People of one origin in its destination, by programme, and this quarter's flows.
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+pub struct OriginState {
+    pub talent: [TalentStock; 4],
+    pub missing: u64,
+    pub settled: u64,
+    /// Departures since the start, the initial stocks included.
+    pub departed_cum: u64,
+    pub returned_cum: u64,
+    pub missing_returned_cum: u64,
+    // This quarter.
+    /// New departures, all programmes.
+    pub outflow_q: u64,
+    /// New entries from abroad by programme.
+    pub inflow_q: [u64; 4],
+    /// Entries by transition inside the destination (into SSW from interns, into engineers from
+    /// students), by the programme entered.
+    pub transitions_q: [u64; 4],
+    /// Completion returns by programme (people who reached the maximum stay and went home).
+    pub completed_returns_q: [u64; 4],
+    /// People gone missing this quarter, all programmes.
+    pub missing_new_q: u64,
+    /// All returns (completion, willing completers without an SSW place, missing people).
+    pub returned_q: u64,
+    pub returnee_skill_q: f64,
+    /// Applicants per quarter by programme (M1, before matching).
+    pub applicants_q: [f64; 4],
+    /// Completing interns who want to stay on as SSW, waiting for a place.
+    pub stay_on_waiting: u64,
+    pub stay_on_skill: f64,
+    /// Interns gone missing this quarter over interns abroad at its start.
+    pub intern_missing_rate_q: f64,
+}
+
+/// One destination's totals this quarter (for origin shares).
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+pub struct DestinationState {
+    pub places_q: [f64; 4],
+    pub inflow_q: [u64; 4],
+    pub transitions_q: [u64; 4],
+}
+
 #[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct PairState {
     pub gaps: [f64; 6],
@@ -170,17 +212,9 @@ pub struct PairState {
     pub n_host_firms_linked: u32,
     /// Ring of (matured, flagged) counts for the trouble share, one slot per quarter.
     pub trouble_ring: [(u32, u32); 4],
-    // Talent.
-    pub talent: [TalentStock; 4],
-    pub missing: u64,
-    pub settled: u64,
-    pub departed_cum: u64,
-    pub returned_cum: u64,
-    pub missing_returned_cum: u64,
-    pub outflow_q: u64,
-    pub returned_q: u64,
-    pub returnee_skill_q: f64,
-    pub wage_ratio_reference: f64,
+    /// Partnerships formed this quarter and the sum of their friction (first pass).
+    pub n_new: u32,
+    pub new_friction_sum: f64,
     // Trust anchor (T5).
     /// Σ ℓ_i (1 + dr_i) over the pair's institutions this quarter.
     pub institution_levels: f64,
@@ -246,6 +280,12 @@ pub struct CountryState {
     pub public_wip_ref_usd: f64,
     /// G/G_dom: public capital relative to domestic-only.
     pub public_capital_ratio: f64,
+    // Returnees joining home firms this quarter (spillover phase).
+    pub home_returnees_q: f64,
+    pub home_returnee_skill_q: f64,
+    pub domestic_employees: f64,
+    /// Employee-weighted mean bilingual share of domestic firms (new affiliates hire at it).
+    pub domestic_bilingual_mean: f64,
     /// Ĝ/Ĝ_dom: the same with capital under construction and the aid pipeline (investors' view).
     pub expected_public_capital_ratio: f64,
     /// (G/G_dom)^α_G: multiplier of firms' productivity.
@@ -405,6 +445,11 @@ pub struct World {
     pub replication: u32,
     pub countries: Vec<CountryState>,
     pub pairs: Vec<PairState>,
+    /// Talent origins: one per pair (same index), then competing origins.
+    pub origins: Vec<OriginState>,
+    pub destinations: Vec<DestinationState>,
+    /// Destination index of each pair's origin (None: no talent destination).
+    pub destination_of_pair: Vec<Option<usize>>,
     pub donors: Vec<DonorState>,
     pub firms: Firms,
     pub partnerships: Partnerships,
@@ -461,8 +506,6 @@ impl World {
             .map(|p| {
                 let a = &cfg.countries[p.partner.index()].culture;
                 let b = &cfg.countries[p.donor.index()].culture;
-                let partner = &countries[p.partner.index()];
-                let donor = &countries[p.donor.index()];
                 PairState {
                     gaps: dimension_gaps(a, b),
                     ks4: kogut_singh(a, b, 4),
@@ -474,14 +517,6 @@ impl World {
                     cocreation_since: NONE_U32,
                     trust_record: 0.5,
                     trust_fundamental: p.gov_trust_initial,
-                    settled: p.settled_residents_initial,
-                    wage_ratio_reference: donor.wage_usd_per_year
-                        / partner.wage_usd_per_year.max(1.0),
-                    talent: std::array::from_fn(|_| TalentStock {
-                        vintages: vec![0; steps + 1],
-                        oldest: 0,
-                        abroad: 0,
-                    }),
                     ..Default::default()
                 }
             })
@@ -546,6 +581,24 @@ impl World {
             replication,
             countries,
             pairs,
+            origins: cfg
+                .talent_origins
+                .iter()
+                .map(|o| OriginState {
+                    settled: o.settled_initial,
+                    talent: std::array::from_fn(|_| TalentStock {
+                        vintages: vec![0; steps + 1],
+                        oldest: 0,
+                        abroad: 0,
+                    }),
+                    ..Default::default()
+                })
+                .collect(),
+            destinations: vec![DestinationState::default(); cfg.talent_destinations.len()],
+            destination_of_pair: cfg.talent_origins[..n_pairs]
+                .iter()
+                .map(|o| o.destination)
+                .collect(),
             donors,
             firms: Firms::with_capacity(firm_capacity),
             partnerships: Partnerships::with_capacity(partnership_capacity),
@@ -620,11 +673,14 @@ impl World {
     }
 
     fn seed_talent(&mut self, cfg: &Config) {
-        for t in &cfg.talent {
-            let stock = &mut self.pairs[t.pair.index()].talent[t.programme as usize];
-            stock.vintages[0] += t.initial_stock;
-            stock.abroad += t.initial_stock;
-            self.pairs[t.pair.index()].departed_cum += t.initial_stock;
+        for (o, origin) in cfg.talent_origins.iter().enumerate() {
+            for (k, prog) in origin.programmes.iter().enumerate() {
+                let Some(prog) = prog else { continue };
+                let state = &mut self.origins[o];
+                state.talent[k].vintages[0] += prog.initial_stock;
+                state.talent[k].abroad += prog.initial_stock;
+                state.departed_cum += prog.initial_stock;
+            }
         }
     }
 

@@ -187,6 +187,11 @@ const DATA: &[(&str, &str)] = &[
         include_str!("../../data/people_vietnamese_in_japan.csv"),
     ),
     ("events.csv", include_str!("../../data/events.csv")),
+    ("population.csv", include_str!("../../data/population.csv")),
+    (
+        "working_age_population.csv",
+        include_str!("../../data/working_age_population.csv"),
+    ),
 ];
 
 /// A built-in scenario or experiment by file name, with or without `.toml`, or with a directory

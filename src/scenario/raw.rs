@@ -36,9 +36,15 @@ pub struct RawScenario {
     /// Mitigation programmes with their timelines.
     #[serde(default)]
     pub programmes: Vec<RawProgramme>,
-    /// Talent programmes per pair with their dated regimes.
+    /// Destination programme rules with their dated regimes.
+    #[serde(default)]
+    pub talent_rules: Vec<RawTalentRules>,
+    /// Talent programmes of each pair's partner country (origin side: fees, initial stocks).
     #[serde(default)]
     pub talent: Vec<RawTalent>,
+    /// Competing origins of people (no firms), for origin shares.
+    #[serde(default)]
+    pub talent_origins: Vec<RawTalentOrigin>,
     /// Shocks on the timeline.
     #[serde(default)]
     pub shocks: Vec<RawShock>,
@@ -132,9 +138,16 @@ fn default_growth() -> f64 {
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawPopulation {
-    /// Population at the start [persons].
+    /// CSV in the `shared/data` format; looked up like GDP data.
+    #[serde(default)]
+    pub data: Option<String>,
+    /// Series name in the data file (default "population").
+    #[serde(default)]
+    pub series: Option<String>,
+    /// Population at the start when no data file is given [persons].
+    #[serde(default)]
     #[schemars(range(min = 1000.0, max = 2.0e9))]
-    pub start: f64,
+    pub start: Option<f64>,
     /// Growth [share per year].
     #[serde(default)]
     #[schemars(range(min = -0.1, max = 0.1))]
@@ -164,6 +177,10 @@ pub struct RawCountry {
     pub gdp: RawGdp,
     /// Population path.
     pub population: RawPopulation,
+    /// Working-age (15–64) population, for a destination of talent flows: a CSV in the
+    /// `shared/data` format (series "working_age_population" by default).
+    #[serde(default)]
+    pub working_age_population: Option<RawPopulation>,
     /// Average wage as a share of GDP per capita [share].
     #[serde(default = "one")]
     #[schemars(range(min = 0.05, max = 5.0))]
@@ -473,6 +490,7 @@ pub enum RawTalentProgramme {
     Engineer,
 }
 
+/// A destination's rules for one programme from a date on (policy data, the same for every origin).
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawRegime {
@@ -481,31 +499,45 @@ pub struct RawRegime {
     /// Name, e.g. "TITP 5 years".
     #[serde(default)]
     pub name: String,
-    /// O_k,0: departures at the start's wage ratio and trust ½; 0 closes the programme [persons per quarter].
-    #[schemars(range(min = 0.0, max = 1.0e6))]
-    pub base_outflow_per_quarter: f64,
     /// Maximum stay, 0 = no limit [quarters].
     #[serde(default)]
     #[schemars(range(min = 0, max = 160))]
     pub max_stay_quarters: u32,
-    /// Quota on departures [persons per quarter].
+    /// Cap on new entries from all origins together (an announced quota) [persons per quarter].
     #[serde(default)]
     #[schemars(range(min = 0.0, max = 1.0e7))]
-    pub quota_per_quarter: Option<f64>,
-    /// Pre-departure fee [USD].
-    #[serde(default)]
-    #[schemars(range(min = 0.0, max = 1.0e6))]
-    pub fee_usd: f64,
-    /// m_k: share going missing [per quarter].
-    #[serde(default)]
-    #[schemars(range(min = 0.0, max = 0.2))]
-    pub missing_per_quarter: f64,
-    /// Share of completers moving on (interns → SSW, students → engineers) [share].
+    pub cap_per_quarter: Option<f64>,
+    /// Share of workers who may change employer (TITP 0, ESD partial, SSW 1) [share].
     #[serde(default)]
     #[schemars(range(min = 0.0, max = 1.0))]
-    pub transition_share: f64,
+    pub employer_mobility: f64,
+    /// Legal cap on the pre-departure fee [USD].
+    #[serde(default)]
+    #[schemars(range(min = 0.0, max = 1.0e6))]
+    pub fee_cap_usd: Option<f64>,
+    /// Language preparation required before departure [quarters of home wage].
+    #[serde(default)]
+    #[schemars(range(min = 0.0, max = 16.0))]
+    pub language_prep_quarters: f64,
+    /// Quarters over which the places open linearly from `from` (test sites, sector rules) [quarters].
+    #[serde(default)]
+    #[schemars(range(min = 0, max = 80))]
+    pub ramp_quarters: u32,
 }
 
+/// A destination's programme and its regimes by date.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawTalentRules {
+    /// Destination country code.
+    pub destination: String,
+    /// Programme.
+    pub programme: RawTalentProgramme,
+    /// Regimes by date; each applies until the next one.
+    pub regimes: Vec<RawRegime>,
+}
+
+/// The origin side of a programme for a pair (its partner country sends people to its donor).
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawTalent {
@@ -518,8 +550,51 @@ pub struct RawTalent {
     /// People in the programme abroad at the start [persons].
     #[serde(default)]
     pub initial_stock: u64,
-    /// Regimes by date; each applies until the next one.
-    pub regimes: Vec<RawRegime>,
+    /// Pre-departure fee charged by sending bodies [USD].
+    #[serde(default)]
+    #[schemars(range(min = 0.0, max = 1.0e6))]
+    pub fee_usd: f64,
+}
+
+/// A programme of a competing origin.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawOriginProgramme {
+    /// Programme.
+    pub programme: RawTalentProgramme,
+    /// People in the programme abroad at the start [persons].
+    #[serde(default)]
+    pub initial_stock: u64,
+    /// Pre-departure fee charged by sending bodies [USD].
+    #[serde(default)]
+    #[schemars(range(min = 0.0, max = 1.0e6))]
+    pub fee_usd: f64,
+}
+
+/// A competing sending country without firms (documented wage and population data only).
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawTalentOrigin {
+    /// ISO3 code, e.g. "CHN".
+    pub code: String,
+    /// Display name.
+    #[serde(default)]
+    pub name: String,
+    /// Destination country code.
+    pub destination: String,
+    /// GDP path.
+    pub gdp: RawGdp,
+    /// Population path.
+    pub population: RawPopulation,
+    /// Average wage as a share of GDP per capita [share].
+    #[serde(default = "one")]
+    #[schemars(range(min = 0.05, max = 5.0))]
+    pub wage_to_gdp_per_capita: f64,
+    /// Residents in the destination at the start outside the programmes [persons].
+    #[serde(default)]
+    pub settled_residents_initial: u64,
+    /// Programmes it sends people to.
+    pub programmes: Vec<RawOriginProgramme>,
 }
 
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, JsonSchema, PartialEq, Eq)]

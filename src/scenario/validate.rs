@@ -74,6 +74,160 @@ impl Ctx<'_> {
     }
 }
 
+impl Ctx<'_> {
+    /// A per-step path from yearly points in a data CSV (log-linear between mid-years, `growth`
+    /// after the last year). `what` names the quantity in messages ("GDP", "population").
+    #[allow(clippy::too_many_arguments)]
+    fn data_path(
+        &mut self,
+        root: &Path,
+        key: &str,
+        file: &str,
+        series: &str,
+        code: &str,
+        what: &str,
+        steps: usize,
+        growth: f64,
+    ) -> Option<Vec<f64>> {
+        let start = self.start;
+        let Some((path, text)) = read_data_file(root, file) else {
+            self.error(
+                format!("{key}.data"),
+                format!("data file '{file}' not found"),
+                Some("a CSV next to the scenario, in data/, or a built-in data file".into()),
+            );
+            return None;
+        };
+        match read_series(&text, series, code) {
+            Err(e) => {
+                self.error(
+                    format!("{key}.data"),
+                    format!("cannot read {}: {e}", path.display()),
+                    None,
+                );
+                None
+            }
+            Ok(points) if points.is_empty() => {
+                self.error(
+                    format!("{key}.series"),
+                    format!("no '{series}' rows for {code} in {}", path.display()),
+                    Some("a series and country present in the file".into()),
+                );
+                None
+            }
+            Ok(points) if points.iter().any(|p| p.1 <= 0.0) => {
+                self.error(
+                    format!("{key}.data"),
+                    format!("{what} values must be positive"),
+                    None,
+                );
+                None
+            }
+            Ok(points) if start.year() < points[0].0 => {
+                // Before the data the path is extrapolated backwards at the early
+                // growth rate, which overflows far enough back.
+                self.error(
+                    "horizon.start",
+                    format!(
+                        "{start} is before the {what} data of {code} (from {} in {})",
+                        points[0].0,
+                        path.display()
+                    ),
+                    Some(format!(
+                        "{}Q1 or later (a horizon the {what} data cover, continued to at most 1000 years)",
+                        points[0].0
+                    )),
+                );
+                None
+            }
+            Ok(points) => Some(quarterly_path(&points, start, steps, growth)),
+        }
+    }
+
+    /// GDP path of a country or competing origin.
+    fn gdp_path(
+        &mut self,
+        root: &Path,
+        key: &str,
+        gdp: &RawGdp,
+        code: &str,
+        steps: usize,
+    ) -> Option<Vec<f64>> {
+        match (&gdp.data, gdp.start_usd_per_year) {
+            (Some(file), _) => {
+                let series = gdp
+                    .series
+                    .clone()
+                    .unwrap_or_else(|| "gdp_current_usd".into());
+                self.data_path(
+                    root,
+                    &format!("{key}.gdp"),
+                    file,
+                    &series,
+                    code,
+                    "GDP",
+                    steps,
+                    gdp.growth_per_year,
+                )
+            }
+            (None, Some(v)) => Some(
+                (0..steps)
+                    .map(|s| v * (1.0 + gdp.growth_per_year).powf(s as f64 / 4.0))
+                    .collect(),
+            ),
+            (None, None) => {
+                self.error(
+                    format!("{key}.gdp"),
+                    "no GDP path",
+                    Some("either `data` (a CSV file) or `start_usd_per_year`".into()),
+                );
+                None
+            }
+        }
+    }
+
+    /// Population path (total or working-age) from data or a start value and growth.
+    #[allow(clippy::too_many_arguments)]
+    fn population_path(
+        &mut self,
+        root: &Path,
+        key: &str,
+        pop: &RawPopulation,
+        default_series: &str,
+        code: &str,
+        steps: usize,
+    ) -> Option<Vec<f64>> {
+        match (&pop.data, pop.start) {
+            (Some(file), _) => {
+                let series = pop.series.clone().unwrap_or_else(|| default_series.into());
+                self.data_path(
+                    root,
+                    key,
+                    file,
+                    &series,
+                    code,
+                    "population",
+                    steps,
+                    pop.growth_per_year,
+                )
+            }
+            (None, Some(v)) => Some(
+                (0..steps)
+                    .map(|s| v * (1.0 + pop.growth_per_year).powf(s as f64 / 4.0))
+                    .collect(),
+            ),
+            (None, None) => {
+                self.error(
+                    key.to_string(),
+                    "no population path",
+                    Some("either `data` (a CSV file) or `start`".into()),
+                );
+                None
+            }
+        }
+    }
+}
+
 /// Annual data points (year, value) of `series` for `country` in a shared/data style CSV.
 pub fn read_series(text: &str, series: &str, country: &str) -> Result<Vec<(i32, f64)>, String> {
     let mut reader = csv::ReaderBuilder::new().from_reader(text.as_bytes());
@@ -274,6 +428,7 @@ pub fn to_config(raw: &RawScenario, doc: &ResolvedDocument) -> Result<Config, Di
     let root = doc.root_path();
 
     // Countries.
+    let mut working_age: Vec<(usize, Vec<f64>, f64)> = Vec::new();
     let mut blocks: Vec<String> = Vec::new();
     let mut countries = Vec::new();
     for (i, c) in raw.countries.iter().enumerate() {
@@ -294,91 +449,34 @@ pub fn to_config(raw: &RawScenario, doc: &ResolvedDocument) -> Result<Config, Di
             blocks.push(block.clone());
             blocks.len() - 1
         });
-        let gdp = match (&c.gdp.data, c.gdp.start_usd_per_year) {
-            (Some(file), _) => {
-                let series = c
-                    .gdp
-                    .series
-                    .clone()
-                    .unwrap_or_else(|| "gdp_current_usd".into());
-                match read_data_file(&root, file) {
-                    None => {
-                        cx.error(
-                            format!("{key}.gdp.data"),
-                            format!("data file '{file}' not found"),
-                            Some(
-                                "a CSV next to the scenario, in data/, or a built-in data file"
-                                    .into(),
-                            ),
-                        );
-                        None
-                    }
-                    Some((path, text)) => match read_series(&text, &series, &c.code) {
-                        Err(e) => {
-                            cx.error(
-                                format!("{key}.gdp.data"),
-                                format!("cannot read {}: {e}", path.display()),
-                                None,
-                            );
-                            None
-                        }
-                        Ok(points) if points.is_empty() => {
-                            cx.error(
-                                format!("{key}.gdp.series"),
-                                format!("no '{series}' rows for {} in {}", c.code, path.display()),
-                                Some("a series and country present in the file".into()),
-                            );
-                            None
-                        }
-                        Ok(points) if points.iter().any(|p| p.1 <= 0.0) => {
-                            cx.error(
-                                format!("{key}.gdp.data"),
-                                "GDP values must be positive",
-                                None,
-                            );
-                            None
-                        }
-                        Ok(points) if start.year() < points[0].0 => {
-                            // Before the data the path is extrapolated backwards at the early
-                            // growth rate, which overflows far enough back.
-                            cx.error(
-                                "horizon.start",
-                                format!(
-                                    "{start} is before the GDP data of {} (from {} in {})",
-                                    c.code,
-                                    points[0].0,
-                                    path.display()
-                                ),
-                                Some(format!(
-                                    "{}Q1 or later (a horizon the GDP data cover, continued to at most 1000 years)",
-                                    points[0].0
-                                )),
-                            );
-                            None
-                        }
-                        Ok(points) => {
-                            Some(quarterly_path(&points, start, steps, c.gdp.growth_per_year))
-                        }
-                    },
-                }
+        let gdp = cx.gdp_path(&root, &key, &c.gdp, &c.code, steps);
+        let population = cx
+            .population_path(
+                &root,
+                &format!("{key}.population"),
+                &c.population,
+                "population",
+                &c.code,
+                steps,
+            )
+            .unwrap_or_else(|| vec![1.0; steps]);
+        if let Some(wap) = &c.working_age_population {
+            if let Some(path) = cx.population_path(
+                &root,
+                &format!("{key}.working_age_population"),
+                wap,
+                "working_age_population",
+                &c.code,
+                steps,
+            ) {
+                let peak = path.iter().cloned().fold(0.0, f64::max);
+                working_age.push((i, path, peak));
+            } else {
+                // Already reported; a placeholder keeps the talent entries from adding
+                // follow-on errors about a missing path.
+                working_age.push((i, vec![1.0; steps], 1.0));
             }
-            (None, Some(v)) => Some(
-                (0..steps)
-                    .map(|s| v * (1.0 + c.gdp.growth_per_year).powf(s as f64 / 4.0))
-                    .collect(),
-            ),
-            (None, None) => {
-                cx.error(
-                    format!("{key}.gdp"),
-                    "no GDP path",
-                    Some("either `data` (a CSV file) or `start_usd_per_year`".into()),
-                );
-                None
-            }
-        };
-        let population: Vec<f64> = (0..steps)
-            .map(|s| c.population.start * (1.0 + c.population.growth_per_year).powf(s as f64 / 4.0))
-            .collect();
+        }
         let finite = |v: &[f64]| v.iter().all(|x| x.is_finite() && *x > 0.0);
         if gdp.as_deref().is_some_and(|g| !finite(g)) || !finite(&population) {
             cx.error(
@@ -449,7 +547,6 @@ pub fn to_config(raw: &RawScenario, doc: &ResolvedDocument) -> Result<Config, Di
                 label: p.code.clone(),
                 distance_km: p.distance_km,
                 gov_trust_initial: p.gov_trust_initial,
-                settled_residents_initial: p.settled_residents_initial,
             });
         }
     }
@@ -713,42 +810,69 @@ pub fn to_config(raw: &RawScenario, doc: &ResolvedDocument) -> Result<Config, Di
         }
     }
 
-    // Talent.
-    let mut talent = Vec::new();
-    for (i, t) in raw.talent.iter().enumerate() {
-        let key = format!("talent[{i}]");
-        let pair = find_pair(&mut cx, &format!("{key}.pair"), &t.pair);
-        let programme = match t.programme {
-            RawTalentProgramme::TechnicalIntern => TalentProgramme::TechnicalIntern,
-            RawTalentProgramme::SpecifiedSkilledWorker => TalentProgramme::SpecifiedSkilledWorker,
-            RawTalentProgramme::Student => TalentProgramme::Student,
-            RawTalentProgramme::Engineer => TalentProgramme::Engineer,
+    // Talent: destinations (working-age population and rules), then origins (pairs, competitors).
+    let to_programme = |p: RawTalentProgramme| match p {
+        RawTalentProgramme::TechnicalIntern => TalentProgramme::TechnicalIntern,
+        RawTalentProgramme::SpecifiedSkilledWorker => TalentProgramme::SpecifiedSkilledWorker,
+        RawTalentProgramme::Student => TalentProgramme::Student,
+        RawTalentProgramme::Engineer => TalentProgramme::Engineer,
+    };
+    let mut talent_destinations: Vec<TalentDestinationConfig> = Vec::new();
+    for (i, r) in raw.talent_rules.iter().enumerate() {
+        let key = format!("talent_rules[{i}]");
+        let Some(country) = find_country(&mut cx, &format!("{key}.destination"), &r.destination)
+        else {
+            continue;
         };
-        if raw.talent[..i]
+        let programme = to_programme(r.programme) as usize;
+        let d = match talent_destinations
             .iter()
-            .any(|o| o.pair == t.pair && o.programme == t.programme)
+            .position(|d| d.country == country)
         {
+            Some(d) => d,
+            None => {
+                let Some((_, path, peak)) =
+                    working_age.iter().find(|(c, _, _)| *c == country.index())
+                else {
+                    cx.error(
+                        format!("{key}.destination"),
+                        format!("{} has no working-age population path", r.destination),
+                        Some(
+                            "`working_age_population = { data = \"working_age_population.csv\" }` on the country"
+                                .into(),
+                        ),
+                    );
+                    continue;
+                };
+                talent_destinations.push(TalentDestinationConfig {
+                    country,
+                    working_age_population: path.clone(),
+                    working_age_peak: *peak,
+                    regimes: Default::default(),
+                });
+                talent_destinations.len() - 1
+            }
+        };
+        if !talent_destinations[d].regimes[programme].is_empty() {
             cx.error(
                 format!("{key}.programme"),
-                "this programme is already defined for the pair",
-                Some("one entry per pair and programme".into()),
+                "this programme already has rules for the destination",
+                Some("one entry per destination and programme".into()),
             );
+            continue;
         }
-        if t.regimes.is_empty() {
+        if r.regimes.is_empty() {
             cx.error(
                 format!("{key}.regimes"),
                 "no regimes",
                 Some("at least one regime with `from`".into()),
             );
         }
-        let mut regimes = Vec::new();
-        for (j, r) in t.regimes.iter().enumerate() {
+        let mut regimes: Vec<TalentRegime> = Vec::new();
+        for (j, g) in r.regimes.iter().enumerate() {
             let rk = format!("{key}.regimes[{j}]");
-            if let Some(from) = cx.quarter(&format!("{rk}.from"), &r.from, false) {
-                if regimes
-                    .last()
-                    .is_some_and(|prev: &TalentRegime| prev.from >= from)
-                {
+            if let Some(from) = cx.quarter(&format!("{rk}.from"), &g.from, false) {
+                if regimes.last().is_some_and(|prev| prev.from >= from) {
                     cx.error(
                         format!("{rk}.from"),
                         format!("{from} is not after the previous regime"),
@@ -757,24 +881,151 @@ pub fn to_config(raw: &RawScenario, doc: &ResolvedDocument) -> Result<Config, Di
                 }
                 regimes.push(TalentRegime {
                     from,
-                    name: r.name.clone(),
-                    base_outflow_per_q: r.base_outflow_per_quarter,
-                    max_stay_q: r.max_stay_quarters,
-                    quota_per_q: r.quota_per_quarter,
-                    fee_usd: r.fee_usd,
-                    missing_per_q: r.missing_per_quarter,
-                    transition_share: r.transition_share,
+                    name: g.name.clone(),
+                    max_stay_q: g.max_stay_quarters,
+                    cap_per_q: g.cap_per_quarter,
+                    employer_mobility: g.employer_mobility,
+                    fee_cap_usd: g.fee_cap_usd,
+                    language_prep_q: g.language_prep_quarters,
+                    ramp_q: g.ramp_quarters,
                 });
             }
         }
-        if let Some(pair) = pair {
-            talent.push(TalentProgrammeConfig {
-                pair,
-                programme,
-                regimes,
-                initial_stock: t.initial_stock,
+        talent_destinations[d].regimes[programme] = regimes;
+    }
+    let destination_of = |country: CountryId| {
+        talent_destinations
+            .iter()
+            .position(|d| d.country == country)
+    };
+    let mut talent_origins: Vec<TalentOriginConfig> = pairs
+        .iter()
+        .enumerate()
+        .map(|(p, pc): (usize, &PairConfig)| TalentOriginConfig {
+            label: pc.label.clone(),
+            destination: destination_of(pc.donor),
+            pair: Some(PairId(p as u16)),
+            wage_usd_per_year: Vec::new(),
+            population: Vec::new(),
+            settled_initial: raw.pairs[p].settled_residents_initial,
+            programmes: Default::default(),
+        })
+        .collect();
+    for (i, t) in raw.talent.iter().enumerate() {
+        let key = format!("talent[{i}]");
+        let Some(pair) = find_pair(&mut cx, &format!("{key}.pair"), &t.pair) else {
+            continue;
+        };
+        let programme = to_programme(t.programme) as usize;
+        let origin = &mut talent_origins[pair.index()];
+        if origin.programmes[programme].is_some() {
+            cx.error(
+                format!("{key}.programme"),
+                "this programme is already defined for the pair",
+                Some("one entry per pair and programme".into()),
+            );
+            continue;
+        }
+        if origin
+            .destination
+            .is_none_or(|d| talent_destinations[d].regimes[programme].is_empty())
+        {
+            cx.error(
+                format!("{key}.programme"),
+                format!(
+                    "the pair's destination {} has no rules for this programme",
+                    pairs[pair.index()].label
+                ),
+                Some("a [[talent_rules]] entry for the donor country and programme".into()),
+            );
+            continue;
+        }
+        origin.programmes[programme] = Some(OriginProgramme {
+            fee_usd: t.fee_usd,
+            initial_stock: t.initial_stock,
+        });
+    }
+    for (i, t) in raw.talent_origins.iter().enumerate() {
+        let key = format!("talent_origins[{i}]");
+        if raw.talent_origins[..i]
+            .iter()
+            .any(|o| o.code == t.code && o.destination == t.destination)
+        {
+            cx.error(
+                format!("{key}.code"),
+                format!("duplicate talent origin '{}' for {}", t.code, t.destination),
+                Some("one entry per origin and destination".into()),
+            );
+        }
+        let Some(country) = find_country(&mut cx, &format!("{key}.destination"), &t.destination)
+        else {
+            continue;
+        };
+        let Some(d) = destination_of(country) else {
+            cx.error(
+                format!("{key}.destination"),
+                format!("{} has no talent rules", t.destination),
+                Some("a [[talent_rules]] entry for this destination".into()),
+            );
+            continue;
+        };
+        let gdp = cx.gdp_path(&root, &key, &t.gdp, &t.code, steps);
+        let population = cx.population_path(
+            &root,
+            &format!("{key}.population"),
+            &t.population,
+            "population",
+            &t.code,
+            steps,
+        );
+        let (Some(gdp), Some(population)) = (gdp, population) else {
+            continue;
+        };
+        let wage = gdp
+            .iter()
+            .zip(&population)
+            .map(|(g, p)| t.wage_to_gdp_per_capita * g / p.max(1.0))
+            .collect::<Vec<_>>();
+        if !wage
+            .iter()
+            .chain(&population)
+            .all(|x| x.is_finite() && *x > 0.0)
+        {
+            cx.error(
+                "horizon.end",
+                format!(
+                    "the GDP or population path of {} leaves the finite positive numbers within {start} to {end}",
+                    t.code
+                ),
+                Some("a shorter horizon or smaller growth rates".into()),
+            );
+            continue;
+        }
+        let mut programmes: [Option<OriginProgramme>; 4] = Default::default();
+        for (j, op) in t.programmes.iter().enumerate() {
+            let k = to_programme(op.programme) as usize;
+            if programmes[k].is_some() || talent_destinations[d].regimes[k].is_empty() {
+                cx.error(
+                    format!("{key}.programmes[{j}].programme"),
+                    "programme repeated or without rules at the destination",
+                    Some("each programme once, with [[talent_rules]] at the destination".into()),
+                );
+                continue;
+            }
+            programmes[k] = Some(OriginProgramme {
+                fee_usd: op.fee_usd,
+                initial_stock: op.initial_stock,
             });
         }
+        talent_origins.push(TalentOriginConfig {
+            label: format!("{}-{}", t.code, t.destination),
+            destination: Some(d),
+            pair: None,
+            wage_usd_per_year: wage,
+            population,
+            settled_initial: t.settled_residents_initial,
+            programmes,
+        });
     }
 
     // Shocks.
@@ -999,7 +1250,8 @@ pub fn to_config(raw: &RawScenario, doc: &ResolvedDocument) -> Result<Config, Di
         institutions,
         firm_populations,
         programmes,
-        talent,
+        talent_destinations,
+        talent_origins,
         shocks,
         events,
         resilience_columns,

@@ -34,6 +34,7 @@ code = "HOME"
 culture = { pdi = 54, idv = 46, mas = 95, uai = 92, lto = 88, ivr = 42 }
 gdp = { start_usd_per_year = 4.5e12, growth_per_year = 0.01 }
 population = { start = 125.0e6 }
+working_age_population = { start = 80.0e6, growth_per_year = -0.005 }
 capacity_initial = 0.9
 capacity_floor = 0.9
 [[pairs]]
