@@ -5,6 +5,7 @@
 pub mod brief;
 pub mod cli;
 pub mod compare;
+pub mod describe;
 pub mod indicators;
 pub mod model;
 pub mod numfmt;
