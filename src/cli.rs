@@ -158,6 +158,23 @@ pub enum Command {
     },
     /// Print the reference of every scenario key (Markdown).
     Reference,
+    /// Write an ODD description (Grimm et al. 2020, Markdown) of a scenario as resolved, or with
+    /// --model the scenario-independent model document (docs/MODEL.md)
+    Describe {
+        /// Scenario file or built-in name [default: the built-in Vietnam–Japan replay].
+        #[arg(conflicts_with = "model")]
+        scenario: Option<String>,
+        /// Write to this file instead of standard output.
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Override a scenario key before describing it.
+        #[arg(long = "set", value_name = "KEY.PATH=VALUE", conflicts_with = "model")]
+        sets: Vec<String>,
+        /// Print the model document (mechanisms, equations, defaults, shock → channel table):
+        /// `kizuna describe --model > docs/MODEL.md`.
+        #[arg(long)]
+        model: bool,
+    },
     /// Run scenarios on common random numbers and report paired differences to the first.
     Compare {
         /// Two or more scenario files or built-in names; the first is the baseline.
@@ -352,6 +369,12 @@ pub fn run_cli(cli: Cli) -> Result<(), CliError> {
             out!("{}", scenario_reference().trim_end());
             Ok(())
         }
+        Command::Describe {
+            scenario,
+            out,
+            sets,
+            model,
+        } => cmd_describe(scenario.as_deref(), out.as_deref(), &sets, model),
         Command::Compare {
             scenarios,
             replications,
@@ -478,6 +501,34 @@ impl Progress {
     pub fn finish(&self) {
         if let Some(bar) = &self.bar {
             bar.finish_and_clear();
+        }
+    }
+}
+
+fn cmd_describe(
+    spec: Option<&str>,
+    out_file: Option<&Path>,
+    sets: &[String],
+    model: bool,
+) -> Result<(), CliError> {
+    let text = if model {
+        crate::describe::model_markdown()
+    } else {
+        let loaded = scenario::load(spec, sets)?;
+        let source = spec.unwrap_or("built-in vietnam_japan");
+        crate::describe::odd_markdown(&loaded, source)
+    };
+    match out_file {
+        None => {
+            out!("{}", text.trim_end());
+            Ok(())
+        }
+        Some(path) => {
+            // Written beside the target and renamed, so a failure never leaves half a file.
+            let tmp = path.with_extension("md.partial");
+            std::fs::write(&tmp, text.as_bytes())
+                .and_then(|_| std::fs::rename(&tmp, path))
+                .map_err(|e| CliError::Failure(format!("{}: cannot write: {e}", path.display())))
         }
     }
 }

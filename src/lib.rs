@@ -6,6 +6,7 @@ pub mod brief;
 pub mod calibrate;
 pub mod cli;
 pub mod compare;
+pub mod describe;
 pub mod indicators;
 pub mod journal;
 pub mod model;

@@ -175,3 +175,31 @@ pub fn manifest(dir: &Path) -> serde_json::Value {
     serde_json::from_str(&text)
         .unwrap_or_else(|e| panic!("{}/manifest.json is not JSON: {e}\n{text}", dir.display()))
 }
+
+/// Panics unless the committed file `rel_path` is exactly what `kizuna <args>` prints, naming
+/// the first differing line and the command that regenerates it.
+#[allow(dead_code)]
+pub fn assert_committed_doc_matches(rel_path: &str, args: &[&str]) {
+    let r = kizuna(args.iter().copied());
+    r.expect_code(0).expect_no_panic();
+    let path = repo_root().join(rel_path);
+    let committed = std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
+    if committed != r.stdout {
+        let line = committed
+            .lines()
+            .zip(r.stdout.lines())
+            .position(|(a, b)| a != b)
+            .map_or_else(
+                || committed.lines().count().min(r.stdout.lines().count()) + 1,
+                |i| i + 1,
+            );
+        panic!(
+            "{rel_path} is stale (first difference at line {line}: committed {:?}, generated \
+             {:?}); regenerate it with\n    cargo run --release -- {} > {rel_path}",
+            committed.lines().nth(line - 1).unwrap_or("<end of file>"),
+            r.stdout.lines().nth(line - 1).unwrap_or("<end of output>"),
+            args.join(" ")
+        );
+    }
+}

@@ -9,25 +9,7 @@ use support::*;
 
 #[test]
 fn committed_indicator_catalogue_matches_kizuna_indicators() {
-    let r = kizuna(["indicators", "--format", "markdown"]);
-    r.expect_code(0).expect_no_panic();
-    let path = repo_root().join("docs/INDICATORS.md");
-    let committed = std::fs::read_to_string(&path)
-        .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
-    if committed != r.stdout {
-        let line = committed
-            .lines()
-            .zip(r.stdout.lines())
-            .position(|(a, b)| a != b)
-            .map_or_else(
-                || committed.lines().count().min(r.stdout.lines().count()) + 1,
-                |i| i + 1,
-            );
-        panic!(
-            "docs/INDICATORS.md is stale (first difference at line {line}); regenerate it with\n    \
-             cargo run --release -- indicators --format markdown > docs/INDICATORS.md"
-        );
-    }
+    assert_committed_doc_matches("docs/INDICATORS.md", &["indicators", "--format", "markdown"]);
 }
 
 #[test]

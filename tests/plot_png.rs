@@ -213,6 +213,10 @@ fn metric_value(m: usize, p: &[f64], rep: u64, point: u64) -> f64 {
 
 /// A sweep directory over the full grid of `params` with two replications per point.
 fn write_sweep_dir(dir: &Path, params: &[Param]) {
+    write_sweep_dir_with_design(dir, params, "grid");
+}
+
+fn write_sweep_dir_with_design(dir: &Path, params: &[Param], design: &str) {
     fs::create_dir_all(dir).unwrap();
     let mut grid: Vec<Vec<f64>> = vec![vec![]];
     for p in params {
@@ -275,7 +279,7 @@ fn write_sweep_dir(dir: &Path, params: &[Param]) {
     }
     let manifest = serde_json::json!({
         "name": "test-sweep",
-        "design": "grid",
+        "design": design,
         "parameters": params.iter().map(|p| serde_json::json!({
             "key": p.key, "scale": if p.log { "log" } else { "linear" }
         })).collect::<Vec<_>>(),
@@ -458,7 +462,7 @@ mod plots {
     // ---------------------------------------------------------------- sweep plots
 
     #[test]
-    fn two_parameter_sweep_draws_heatmaps_and_lines_but_no_tornado() {
+    fn two_parameter_grid_sweep_draws_heatmaps_lines_and_tornado_charts() {
         let tmp = tempfile::tempdir().unwrap();
         write_sweep_dir(tmp.path(), &two_params());
         let out = plot_sweep_dir(tmp.path(), &PlotOptions::default()).unwrap();
@@ -472,10 +476,38 @@ mod plots {
                 "lines_covid_trade_usd_per_q_vnm-jpn_depth.png",
                 "lines_final_fdi_stock_usd_vnm-jpn.png",
                 "lines_mean_trust.png",
+                "tornado_covid_trade_usd_per_q_vnm-jpn_depth.png",
+                "tornado_final_fdi_stock_usd_vnm-jpn.png",
+                "tornado_mean_trust.png",
             ]
         );
         for p in &out {
             check_png(p, 1600, 1000);
+        }
+    }
+
+    #[test]
+    fn non_grid_sweep_draws_scatter_plots_instead_of_heatmaps_and_lines() {
+        for design in ["lhs", "random", "sobol", "morris", "saltelli"] {
+            let tmp = tempfile::tempdir().unwrap();
+            write_sweep_dir_with_design(tmp.path(), &two_params(), design);
+            let out = plot_sweep_dir(tmp.path(), &PlotOptions::default()).unwrap();
+            let got = names(&out);
+            assert_eq!(
+                got,
+                vec![
+                    "scatter_covid_trade_usd_per_q_vnm-jpn_depth.png",
+                    "scatter_final_fdi_stock_usd_vnm-jpn.png",
+                    "scatter_mean_trust.png",
+                    "tornado_covid_trade_usd_per_q_vnm-jpn_depth.png",
+                    "tornado_final_fdi_stock_usd_vnm-jpn.png",
+                    "tornado_mean_trust.png",
+                ],
+                "{design}"
+            );
+            for p in &out {
+                check_png(p, 1600, 1000);
+            }
         }
     }
 
@@ -661,6 +693,29 @@ mod plots {
         p.remove(0);
         write_sweep_dir(&s1, &p);
         plot_sweep_dir(&s1, &PlotOptions::default()).unwrap();
+    }
+
+    #[test]
+    fn shock_below_the_no_loss_threshold_is_not_drawn() {
+        let tmp = tempfile::tempdir().unwrap();
+        write_run_dir(tmp.path(), 3);
+        // Depth 0.0005 (below the model's 0.1 % "no loss" threshold) in every replication of
+        // the FDI rows; trade keeps its 30 % dip.
+        let p = tmp.path().join("resilience.csv");
+        let text = fs::read_to_string(&p).unwrap();
+        let mut out = String::new();
+        for (i, line) in text.lines().enumerate() {
+            let mut cells: Vec<String> = line.split(',').map(str::to_string).collect();
+            if i > 0 && cells[3].starts_with("fdi_stock_usd") {
+                cells[7] = "0.0005".into();
+            }
+            out.push_str(&cells.join(","));
+            out.push('\n');
+        }
+        fs::write(&p, out).unwrap();
+        let got = names(&plot_run_dir(tmp.path(), &[], &PlotOptions::default()).unwrap());
+        assert!(got.contains(&"shock_covid_trade_usd_per_q_vnm-jpn.png".to_string()));
+        assert!(!got.contains(&"shock_covid_fdi_stock_usd_vnm-jpn.png".to_string()));
     }
 
     #[test]

@@ -6,6 +6,44 @@ use super::config::Config;
 use super::world::World;
 use crate::indicators::{CATALOGUE, Scope, column_name};
 
+/// Country indicators of the aid a country receives: meaningless (0, or 1 for the HHI and the
+/// public-capital ratios, in every scenario) for a country no donor of the scenario gives to,
+/// such as a donor's home.
+pub const RECIPIENT_ONLY: [&str; 7] = [
+    "aid_gni_ratio",
+    "oda_net_received_usd_per_q",
+    "oda_gross_received_usd_per_q",
+    "donor_hhi",
+    "aid_volatility",
+    "public_capital_ratio",
+    "expected_public_capital_ratio",
+];
+
+/// Country indicators of a country's own firms: meaningless for a country without a firm
+/// population (the aggregate donors `MUL` and `OTH` of the replay).
+pub const FIRMS_ONLY: [&str; 3] = [
+    "mean_productivity",
+    "firm_output_usd_per_q",
+    "direct_loss_usd_per_q",
+];
+
+/// Whether the country indicator `name` is recorded for country `c`: the rule depends on the
+/// scenario's structure (who receives aid, who has firms), never on the values of a run, so a
+/// column that is merely constant in one run stays.
+pub fn country_column_applies(cfg: &Config, name: &str, c: usize) -> bool {
+    if RECIPIENT_ONLY.contains(&name) {
+        cfg.donors
+            .iter()
+            .any(|d| d.recipients.iter().any(|r| r.country.index() == c))
+    } else if FIRMS_ONLY.contains(&name) {
+        cfg.firm_populations
+            .iter()
+            .any(|f| f.country.index() == c && f.count > 0)
+    } else {
+        true
+    }
+}
+
 /// The column names of a scenario's time series (without replication, step, year, quarter).
 pub fn columns(cfg: &Config) -> Vec<String> {
     let mut out = Vec::new();
@@ -15,7 +53,9 @@ pub fn columns(cfg: &Config) -> Vec<String> {
             Scope::Country => out.extend(
                 cfg.countries
                     .iter()
-                    .map(|c| column_name(spec.name, &c.code)),
+                    .enumerate()
+                    .filter(|(i, _)| country_column_applies(cfg, spec.name, *i))
+                    .map(|(_, c)| column_name(spec.name, &c.code)),
             ),
         }
     }
@@ -136,7 +176,7 @@ impl World {
 
     /// Appends this quarter's row. Without active partnerships, mean partnership trust is the
     /// pair trust and mean friction and the trouble share are 0.
-    pub fn record(&self, out: &mut Vec<f64>) {
+    pub fn record(&self, cfg: &Config, out: &mut Vec<f64>) {
         for spec in CATALOGUE {
             match spec.scope {
                 Scope::Pair => {
@@ -147,8 +187,9 @@ impl World {
                 }
                 Scope::Country => {
                     for c in 0..self.countries.len() {
-                        let v = self.country_value(spec.name, c);
-                        out.push(v);
+                        if country_column_applies(cfg, spec.name, c) {
+                            out.push(self.country_value(spec.name, c));
+                        }
                     }
                 }
             }

@@ -20,6 +20,43 @@
 //! Government events move government trust by `steps`·δ_gov. Cost O(shocks + C + P_pair at a scandal).
 
 use super::config::{Config, ShockKind, ShockTarget};
+
+/// Which channels each shock kind acts through, with the parameters that dose them
+/// (`parameters.shocks.*` unless named otherwise). This table is what `docs/MODEL.md` and
+/// `kizuna describe` print; it must list what `exogenous_and_shocks` and the phases below do.
+/// Columns: kind as written in a scenario, allowed targets, channels.
+pub const SHOCK_CHANNELS: [(&str, &str, &str); 6] = [
+    (
+        "geopolitical_crisis",
+        "pair",
+        "government trust −δ_geo·x at the start (`parameters.shocks.geopolitical_trust_drop`); while it lasts the FDI entry threshold rises by `parameters.shocks.geopolitical_entry_barrier`·level and the trust negativity weight is × (1 + k_geo·level) (`parameters.shocks.geopolitical_negativity_rise`)",
+    ),
+    (
+        "supply_chain_disruption",
+        "country or pair (its partner country)",
+        "a share `shocks[].affected_share` of the country's firms loses `level` of its capacity (production phase), so supplier fill rates, affiliate output and affiliate trade fall; logistics costs cut trade by `parameters.shocks.logistics_trade_loss`·level; new talent departures fall by `shocks[].talent_inflow_cut`",
+    ),
+    (
+        "aid_cut",
+        "donor",
+        "donor budget × (1 − level), abrupt or built up over `shocks[].ramp_quarters` (aid phase), so commitments, disbursements, public capital, productivity and capacity follow with a lag; each quarter the cut deepens by Δlevel, government trust of the donor's pairs falls by `parameters.trust.aid_cut_trust_drop`·Δlevel·s (s: the donor's share of the partner's gross ODA last quarter)",
+    ),
+    (
+        "aid_suspension",
+        "donor, donor→recipient or pair",
+        "no new commitments while it lasts (the pipeline still disburses); government trust −δ_gov·x at the start (`parameters.trust.gov_event_step`)",
+    ),
+    (
+        "exchange_rate",
+        "country",
+        "local-currency-per-USD rate × (1 + x): the country's GDP and wages in USD × 1/(1 + x), which moves talent flows (wage ratio), entry and gravity trade",
+    ),
+    (
+        "scandal",
+        "pair",
+        "government trust −δ_gov·x (`parameters.trust.gov_event_step`) and a violation of severity `parameters.trust.scandal_severity`·x in every active partnership of the pair at the start (partnership trust, then pair trust)",
+    ),
+];
 use super::world::World;
 
 impl World {

@@ -151,7 +151,7 @@ impl<'a> Simulation<'a> {
         self.world.step = step as u32;
         self.step();
         let start = values.len();
-        self.world.record(values);
+        self.world.record(self.cfg, values);
         self.world
             .check_invariants(self.cfg, columns, &values[start..])
     }

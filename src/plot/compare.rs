@@ -161,12 +161,7 @@ fn resilience_label(metric: &str) -> String {
 /// `+7.11 USD bn  n=4`: a difference in readable units (a difference of percentages in
 /// percentage points).
 fn abs_text(diff: f64, factor0: f64, unit0: &str, n: &str) -> String {
-    let (factor, unit) = if factor0 != 1.0 {
-        (factor0, unit0.to_string())
-    } else {
-        let s = style::axis_scale(unit0, diff.abs());
-        (s.factor, s.unit)
-    };
+    let (factor, unit) = style::metric_scale(factor0, &unit0, diff.abs());
     let unit = match unit.strip_prefix("% ") {
         Some(rest) => format!("pp {rest}"),
         None => unit,

@@ -165,9 +165,16 @@ impl Summary {
     }
 }
 
-/// Decimal year of the start of a quarter.
+/// Decimal year of the start of a quarter (where a shock that starts in that quarter is drawn).
 pub(crate) fn decimal_year(year: f64, quarter: f64) -> f64 {
     year + (quarter - 1.0) / 4.0
+}
+
+/// Decimal year of the end of a quarter: where a quarter's record is drawn, since every row of
+/// `timeseries.csv` and `resilience_paths.csv` is the state after that quarter's step (so a
+/// shock starting in quarter q first shows between the start and the end of q, not before).
+pub(crate) fn quarter_end_year(year: f64, quarter: f64) -> f64 {
+    year + quarter / 4.0
 }
 
 /// `timeseries.csv`: rows grouped by step.
@@ -192,7 +199,7 @@ impl TimeSeries {
         let mut reps: Vec<i64> = Vec::new();
         for r in 0..table.rows.len() {
             let step = table.req(r, c_step)? as i64;
-            let x = decimal_year(table.req(r, c_year)?, table.req(r, c_q)?);
+            let x = quarter_end_year(table.req(r, c_year)?, table.req(r, c_q)?);
             reps.push(table.req(r, c_rep)? as i64);
             by_step.entry(step).or_insert((x, Vec::new())).1.push(r);
         }
@@ -266,6 +273,16 @@ mod tests {
         assert_eq!(quantile(&[7.0], 0.9), 7.0);
         let even = [1.0, 2.0, 3.0, 4.0];
         assert_eq!(quantile(&even, 0.5), 2.5);
+    }
+
+    #[test]
+    fn a_quarter_is_drawn_at_its_end_and_a_shock_at_its_start() {
+        // 2026 Q1 runs from 2026.00 to 2026.25: a shock starting in Q1 is drawn at 2026.00 and
+        // the Q1 record (state after the Q1 step) at 2026.25, so the drop lies right of the line.
+        assert_eq!(decimal_year(2026.0, 1.0), 2026.0);
+        assert_eq!(quarter_end_year(2026.0, 1.0), 2026.25);
+        // The Q4 2025 record is at the shock line: the last unshocked value.
+        assert_eq!(quarter_end_year(2025.0, 4.0), decimal_year(2026.0, 1.0));
     }
 
     #[test]

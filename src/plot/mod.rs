@@ -9,13 +9,18 @@
 //! Run plots (`plot_run_dir`), written to `<dir>/plots/`:
 //! - `fan_<indicator>_<scope>.png`: median over replications with 50 % and 90 % bands, observed
 //!   data as markers;
-//! - `shock_<shock_id>_<indicator>_<scope>.png`: median shocked vs counterfactual path, loss area;
+//! - `shock_<shock_id>_<indicator>_<scope>.png`: median shocked vs counterfactual path, loss area,
+//!   over the resilience window; not drawn when no replication lost 0.1 % or more (the model's
+//!   "no loss" threshold). A quarter's record is drawn at the quarter's end, a shock at the
+//!   start of its first quarter;
 //! - `trust_<pair>.png`: trust indicators and partnership friction per pair;
 //! - `aid_<country>.png`: ODA/GNI, donor concentration and implementation capacity per country.
 //!
 //! Sweep plots (`plot_sweep_dir`), written to `<dir>/plots/`:
-//! - `heatmap_<metric>.png` (≥ 2 parameters), `lines_<metric>.png` (≥ 1 parameter),
-//!   `tornado_<metric>.png` (≥ 3 parameters); `sobol_<metric>.png` (Sobol indices with
+//! - grid designs: `heatmap_<metric>.png` (≥ 2 parameters), `lines_<metric>.png` (≥ 1
+//!   parameter); other designs (LHS, random, Sobol, Morris, Saltelli): `scatter_<metric>.png`
+//!   (the metric of every run against each parameter, with a LOWESS smoother);
+//!   `tornado_<metric>.png` (≥ 2 parameters, any design); `sobol_<metric>.png` (Sobol indices with
 //!   bootstrap whiskers, from `sobol.csv`) and `morris_<metric>.png` (μ*–σ, from `morris.csv`).
 //!
 //! Comparison plots (`plot_compare_dir`), written to `<dir>/plots/`:
@@ -27,6 +32,7 @@ mod compare;
 mod data;
 mod draw;
 mod run;
+mod scatter;
 mod sensitivity;
 mod style;
 mod sweep;

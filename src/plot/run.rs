@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use plotters::element::DashedPathElement;
 use plotters::prelude::*;
 
-use super::data::{Summary, Table, TimeSeries, decimal_year};
+use super::data::{Summary, Table, TimeSeries, decimal_year, quarter_end_year};
 use super::draw::{self, Area, Chart, Fmt, Item, MeshSpec, SHAPES, Swatch, de, item};
 use super::style::{self, AxisScale, Fonts};
 use super::{ObservedPoint, PlotError, PlotOptions};
@@ -536,7 +536,7 @@ impl<'t> ShockData<'t> {
         for r in 0..paths.rows.len() {
             let key = (paths.text(r, ps).to_string(), paths.text(r, pi).to_string());
             let step = paths.req(r, pstep)? as i64;
-            let x = decimal_year(paths.req(r, py)?, paths.req(r, pq)?);
+            let x = quarter_end_year(paths.req(r, py)?, paths.req(r, pq)?);
             path_rows
                 .entry(key)
                 .or_default()
@@ -602,15 +602,19 @@ impl<'t> ShockData<'t> {
                 kind = res.text(r, c).to_string();
             }
         }
-        let (lo_step, hi_step) = match start {
-            Some((s, _)) => (s - 8, s + 28),
-            None => (i64::MIN, i64::MAX),
-        };
+        // No replication lost anything measurable: the chart would show two coinciding lines
+        // under a "loss" heading, so it is not drawn (see docs/OUTPUTS.md, plots).
+        if !rows.is_empty() && !any_measurable_loss(&depths) {
+            return Ok(None);
+        }
+        // From two years before the shock to the end of the resilience window (the paths file
+        // stops there), so every recovery time the legend reports lies on the chart.
+        let lo_step = start.map_or(i64::MIN, |(s, _)| s - 8);
         let (c_sh, c_cf) = (paths.col("shocked")?, paths.col("counterfactual")?);
         let mut shocked = Vec::new();
         let mut counter = Vec::new();
         let mut reps = 0;
-        for (_, (x, rs)) in steps.range(lo_step..=hi_step) {
+        for (_, (x, rs)) in steps.range(lo_step..) {
             let mut a = Vec::new();
             let mut b = Vec::new();
             for &r in rs {
@@ -678,23 +682,21 @@ impl<'t> ShockData<'t> {
         if start.is_some() {
             items.push(item("Shock start", Swatch::VLine(style::GREY)));
         }
-        let mut notes = vec![format!("Median of {}", replications_text(rows.len()))];
-        if rows.is_empty() {
-            notes = vec!["No resilience metrics".into()];
+        let recovery = RecoveryNote::of(&recov);
+        if recovery.median_q.is_some() {
+            items.push(item("Median recovery", Swatch::VLine(style::GREEN)));
+        }
+        let notes = if rows.is_empty() {
+            vec!["No resilience metrics".into()]
         } else {
+            let mut notes = vec![format!("Across {}", replications_text(rows.len()))];
             notes.push(match median(&depths) {
-                Some(d) => format!("Depth: {} %", style::fmt_sig(d * 100.0, 3)),
+                Some(d) => format!("Depth (median): {} %", style::fmt_sig(d * 100.0, 3)),
                 None => "Depth: n/a".into(),
             });
-            notes.push(match median(&recov) {
-                Some(r) if r.is_finite() => {
-                    format!("Recovery time: {} quarters", style::fmt_sig(r, 3))
-                }
-                _ => "Recovery time: not recovered".into(),
-            });
-            let k = recov.iter().filter(|r| r.is_finite()).count();
-            notes.push(format!("Recovered in {k} of {}", recov.len()));
-        }
+            notes.extend(recovery.lines());
+            notes
+        };
         let title = if kind.is_empty() {
             format!("Shock {shock}: {label}, {scope}")
         } else {
@@ -750,10 +752,66 @@ impl<'t> ShockData<'t> {
                 )))
                 .map_err(de(&path))?;
         }
+        if let (Some((_, sx)), Some(r)) = (start, recovery.median_q) {
+            // The recovery quarter t_s + r is drawn at its end, like every record.
+            let rx = sx + (r + 1.0) / 4.0;
+            chart
+                .draw_series(std::iter::once(DashedPathElement::new(
+                    vec![(rx, y0), (rx, y1)],
+                    f.px(4.0),
+                    f.px(6.0),
+                    style::GREEN.stroke_width(f.upx(3.0)),
+                )))
+                .map_err(de(&path))?;
+        }
         draw_lines(&mut chart, f, &lines, &path)?;
         draw::draw_legend(&legend, f, &items, &notes, true, f.px(20.0), &path)?;
         draw::finish(&root, &path)?;
         Ok(Some(path))
+    }
+}
+
+/// Whether any replication's depth reaches the model's "no loss" threshold.
+fn any_measurable_loss(depths: &[f64]) -> bool {
+    depths
+        .iter()
+        .any(|&d| d >= crate::model::resilience::NEGLIGIBLE_DEPTH)
+}
+
+/// Recovery across replications: the median is taken over the replications that recovered
+/// within the window only, and the legend says so with "k of n".
+#[derive(Debug, PartialEq)]
+struct RecoveryNote {
+    /// Median recovery time of the replications that recovered [quarters].
+    median_q: Option<f64>,
+    recovered: usize,
+    total: usize,
+}
+
+impl RecoveryNote {
+    /// `recovery_q` holds one value per replication, `+∞` for "not recovered in the window".
+    fn of(recovery_q: &[f64]) -> RecoveryNote {
+        let finite: Vec<f64> = recovery_q.iter().copied().filter(|r| r.is_finite()).collect();
+        RecoveryNote {
+            median_q: median(&finite),
+            recovered: finite.len(),
+            total: recovery_q.len(),
+        }
+    }
+
+    fn lines(&self) -> Vec<String> {
+        let (k, n) = (self.recovered, self.total);
+        match self.median_q {
+            Some(r) => vec![
+                format!("Recovered in {k} of {n}"),
+                format!("Recovery time: {} quarters", style::fmt_sig(r, 3)),
+                format!("(median of the {k} that recovered)"),
+            ],
+            None => vec![
+                format!("Recovered in 0 of {n}"),
+                "within the resilience window".into(),
+            ],
+        }
     }
 }
 
@@ -1037,6 +1095,34 @@ mod tests {
         assert_eq!(median(&[1.0, f64::INFINITY]), Some(f64::INFINITY));
         assert_eq!(median(&[1.0, 2.0, f64::INFINITY]), Some(2.0));
         assert_eq!(median(&[]), None);
+    }
+
+    #[test]
+    fn recovery_median_is_over_the_replications_that_recovered() {
+        // Recovery times 4, 8, never, never: the median of all four would be "not recovered";
+        // the median of the two that recovered is (4 + 8) / 2 = 6, labelled "2 of 4".
+        let note = RecoveryNote::of(&[4.0, f64::INFINITY, 8.0, f64::INFINITY]);
+        assert_eq!(
+            note,
+            RecoveryNote {
+                median_q: Some(6.0),
+                recovered: 2,
+                total: 4
+            }
+        );
+        assert_eq!(note.lines()[0], "Recovered in 2 of 4");
+        assert_eq!(note.lines()[2], "(median of the 2 that recovered)");
+        let none = RecoveryNote::of(&[f64::INFINITY; 3]);
+        assert_eq!(none.median_q, None);
+        assert_eq!(none.lines()[0], "Recovered in 0 of 3");
+    }
+
+    #[test]
+    fn a_shock_below_the_no_loss_threshold_is_not_drawn() {
+        // The model counts a depth below 0.1 % as no loss.
+        assert!(!any_measurable_loss(&[0.0, 0.000_9, 0.000_5]));
+        assert!(any_measurable_loss(&[0.0, 0.001]));
+        assert!(!any_measurable_loss(&[]));
     }
 
     #[test]

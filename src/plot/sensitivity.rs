@@ -245,12 +245,7 @@ pub(crate) fn plot_morris(
         }
         let (label, factor0, unit0) = metric_info(&metric);
         let max = pts.iter().fold(0.0f64, |a, p| a.max(p.1).max(p.2));
-        let (factor, unit) = if factor0 != 1.0 {
-            (factor0, unit0)
-        } else {
-            let s = style::axis_scale(&unit0, max);
-            (s.factor, s.unit)
-        };
+        let (factor, unit) = style::metric_scale(factor0, &unit0, max);
         let top = if max > 0.0 { max * factor * 1.15 } else { 1.0 };
         let path = out.join(format!("morris_{}.png", style::file_part(&metric)));
         let bpath = path.clone();

@@ -425,3 +425,14 @@ mod tests {
         assert!(!is_light(viridis(0.1)) && is_light(viridis(0.9)));
     }
 }
+
+/// Scale factor and unit of a metric's axis: the metric's own factor when it has one (such as
+/// 100 for a depth shown in %), else the unit scaled to the largest magnitude `max_abs`.
+pub(crate) fn metric_scale(factor0: f64, unit0: &str, max_abs: f64) -> (f64, String) {
+    if factor0 != 1.0 {
+        (factor0, unit0.to_string())
+    } else {
+        let s = axis_scale(unit0, max_abs);
+        (s.factor, s.unit)
+    }
+}

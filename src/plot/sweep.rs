@@ -16,12 +16,12 @@ use crate::indicators;
 const MAX_LINES: usize = 6;
 
 /// A swept parameter and its distinct values.
-struct Param {
-    key: String,
-    log: bool,
+pub(super) struct Param {
+    pub key: String,
+    pub log: bool,
     /// Distinct values as written, sorted (numerically when all are numbers).
-    labels: Vec<String>,
-    nums: Option<Vec<f64>>,
+    pub labels: Vec<String>,
+    pub nums: Option<Vec<f64>>,
 }
 
 impl Param {
@@ -36,7 +36,7 @@ impl Param {
         }
     }
 
-    fn tick(&self, i: usize) -> String {
+    pub(super) fn tick(&self, i: usize) -> String {
         match &self.nums {
             Some(n) => style::fmt_sig(n[i], 4),
             None => self.labels[i].clone(),
@@ -45,7 +45,7 @@ impl Param {
 
     /// The x coordinate of value `i` on a line chart: the value (log10 of it on a log scale),
     /// or the index for text values.
-    fn coord(&self, i: usize) -> f64 {
+    pub(super) fn coord(&self, i: usize) -> f64 {
         match &self.nums {
             Some(n) if self.log && n.iter().all(|&v| v > 0.0) => n[i].log10(),
             Some(n) => n[i],
@@ -53,7 +53,7 @@ impl Param {
         }
     }
 
-    fn n(&self) -> usize {
+    pub(super) fn n(&self) -> usize {
         self.labels.len()
     }
 }
@@ -61,6 +61,16 @@ impl Param {
 struct Manifest {
     params: Vec<(String, bool)>,
     metrics: Vec<String>,
+    /// `grid`, `random`, `lhs`, `sobol`, `morris` or `saltelli` (`grid` when not given).
+    design: String,
+}
+
+impl Manifest {
+    /// Whether the points lie on a full grid of the parameter values (heatmaps and lines make
+    /// sense), rather than scattered through the space (LHS, random, Sobol, Morris, Saltelli).
+    fn is_grid(&self) -> bool {
+        self.design == "grid"
+    }
 }
 
 fn read_manifest(path: &Path) -> Result<Manifest, PlotError> {
@@ -111,10 +121,83 @@ fn read_manifest(path: &Path) -> Result<Manifest, PlotError> {
                 .ok_or_else(|| bad(format!("metrics[{i}] is not a string")))
         })
         .collect::<Result<Vec<_>, _>>()?;
+    let design = v
+        .get("design")
+        .and_then(|d| d.as_str())
+        .unwrap_or("grid")
+        .to_string();
     Ok(Manifest {
         params: out,
         metrics,
+        design,
     })
+}
+
+/// A sweep metric: its name (a column of `runs.csv`) and, when `sweep.resolved.toml` is there,
+/// what it measures, as `<shock>.<indicator>.<resilience metric>` or `<indicator>`, with how
+/// it is taken from the run (`mean over the run`, `at 2030Q4`).
+pub(super) struct Metric {
+    pub name: String,
+    pub measures: Option<(String, String)>,
+}
+
+impl Metric {
+    /// Label (the metric's name and what it measures), axis scale factor and unit.
+    pub(super) fn info(&self) -> (String, f64, String) {
+        match &self.measures {
+            Some((what, how)) => {
+                let (label, factor, unit) = metric_info(what);
+                let how = if how.is_empty() {
+                    String::new()
+                } else {
+                    format!(", {how}")
+                };
+                (format!("{} ({label}{how})", self.name), factor, unit)
+            }
+            None => metric_info(&self.name),
+        }
+    }
+}
+
+/// What each metric of `sweep.resolved.toml` measures (empty when the file is missing or has
+/// another shape: the labels then fall back to the metric names).
+fn metric_definitions(dir: &Path) -> Vec<(String, (String, String))> {
+    let Ok(text) = std::fs::read_to_string(dir.join("sweep.resolved.toml")) else {
+        return Vec::new();
+    };
+    let Ok(doc) = text.parse::<toml::Table>() else {
+        return Vec::new();
+    };
+    let metrics = doc
+        .get("spec")
+        .and_then(|s| s.get("metrics"))
+        .and_then(|m| m.as_array());
+    let s = |v: &toml::Value, k: &str| v.get(k).and_then(|x| x.as_str()).map(str::to_string);
+    let mut out = Vec::new();
+    for m in metrics.into_iter().flatten() {
+        let (Some(name), Some(kind)) = (s(m, "name"), m.get("kind")) else {
+            continue;
+        };
+        let Some(indicator) = s(kind, "indicator") else {
+            continue;
+        };
+        let measures = match s(kind, "kind").as_deref() {
+            Some("resilience") => match (s(kind, "shock"), s(kind, "metric")) {
+                (Some(shock), Some(metric)) => {
+                    (format!("{shock}.{indicator}.{metric}"), format!("shock {shock}"))
+                }
+                _ => continue,
+            },
+            Some("stat") => {
+                let stat = s(kind, "stat").unwrap_or_default();
+                (indicator, format!("{stat} over the run"))
+            }
+            Some("at") => (indicator, format!("at {}", s(kind, "at").unwrap_or_default())),
+            _ => (indicator, String::new()),
+        };
+        out.push((name, measures));
+    }
+    out
 }
 
 /// Label, axis scale factor and unit of a sweep metric.
@@ -155,7 +238,7 @@ pub(crate) fn metric_info(metric: &str) -> (String, f64, String) {
 }
 
 /// Rows of a table as (value index per parameter, value), for rows where all are known.
-fn indexed(
+pub(super) fn indexed(
     t: &Table,
     params: &[Param],
     value_col: usize,
@@ -235,17 +318,36 @@ pub(crate) fn plot_sweep_dir(dir: &Path, opts: &PlotOptions) -> Result<Vec<PathB
     })?;
     let f = Fonts::for_size(opts.width, opts.height);
     let size = (opts.width, opts.height);
+    let defs = metric_definitions(dir);
     let mut written = Vec::new();
-    for m in &man.metrics {
-        let pts = indexed(&points, &params, points.col(&format!("{m}.mean"))?)?;
-        let rs = indexed(&runs, &params, runs.col(m)?)?;
+    for name in &man.metrics {
+        let metric = Metric {
+            name: name.clone(),
+            measures: defs.iter().find(|d| d.0 == *name).map(|d| d.1.clone()),
+        };
+        let m = &metric;
+        let pts = indexed(&points, &params, points.col(&format!("{name}.mean"))?)?;
+        let rs = indexed(&runs, &params, runs.col(name)?)?;
+        if man.is_grid() {
+            if params.len() >= 2 {
+                written.extend(heatmap(m, &params, &pts, size, &f, &out)?);
+            }
+            if !params.is_empty() {
+                written.extend(lines(m, &params, &rs, size, &f, &out)?);
+            }
+        } else if !params.is_empty() {
+            written.extend(super::scatter::scatter(
+                m,
+                &man.design,
+                &params,
+                &rs,
+                size,
+                &f,
+                &out,
+            )?);
+        }
+        // With one parameter the lines or scatter plot already show its whole effect.
         if params.len() >= 2 {
-            written.extend(heatmap(m, &params, &pts, size, &f, &out)?);
-        }
-        if !params.is_empty() {
-            written.extend(lines(m, &params, &rs, size, &f, &out)?);
-        }
-        if params.len() >= 3 {
             written.extend(tornado(m, &params, &pts, size, &f, &out)?);
         }
     }
@@ -260,7 +362,7 @@ pub(crate) fn plot_sweep_dir(dir: &Path, opts: &PlotOptions) -> Result<Vec<PathB
     Ok(written)
 }
 
-fn out_path(out: &Path, prefix: &str, metric: &str) -> PathBuf {
+pub(super) fn out_path(out: &Path, prefix: &str, metric: &str) -> PathBuf {
     out.join(format!("{prefix}_{}.png", style::file_part(metric)))
 }
 
@@ -274,7 +376,7 @@ fn pooled_note(params: &[Param], used: usize) -> String {
 }
 
 /// Tick labels for `n` values, thinned so that at most about `max` are shown.
-fn thin_ticks(p: &Param, max: usize, coord: impl Fn(usize) -> f64) -> Vec<(f64, String)> {
+pub(super) fn thin_ticks(p: &Param, max: usize, coord: impl Fn(usize) -> f64) -> Vec<(f64, String)> {
     let step = p.n().div_ceil(max.max(1)).max(1);
     (0..p.n())
         .filter(|i| i % step == 0 || *i + 1 == p.n() && step == 1)
@@ -349,16 +451,21 @@ fn wrap_key(area: &draw::Area, text: &str, fnt: &FontDesc, max_w: u32) -> Vec<St
         .collect()
 }
 
-fn axis_name(p: &Param) -> String {
+/// The parameter's name and unit from its doc comment (the key path when it has none).
+pub(super) fn param_label(p: &Param) -> String {
+    crate::scenario::reference::key_label(&p.key).unwrap_or_else(|| p.key.clone())
+}
+
+pub(super) fn axis_name(p: &Param) -> String {
     if p.log {
-        format!("{} (log scale)", p.key)
+        format!("{} (log scale)", param_label(p))
     } else {
-        p.key.clone()
+        param_label(p)
     }
 }
 
 fn heatmap(
-    metric: &str,
+    metric: &Metric,
     params: &[Param],
     pts: &[(Vec<usize>, f64)],
     (w, h): (u32, u32),
@@ -370,7 +477,7 @@ fn heatmap(
     if nx == 0 || ny == 0 {
         return Ok(None);
     }
-    let (label, factor0, unit0) = metric_info(metric);
+    let (label, factor0, unit0) = metric.info();
     let mut cells = vec![vec![Vec::new(); ny]; nx];
     for (idx, v) in pts {
         cells[idx[0]][idx[1]].push(*v);
@@ -389,12 +496,7 @@ fn heatmap(
         return Ok(None);
     }
     let max_abs = finite.iter().fold(0.0f64, |a, v| a.max(v.abs()));
-    let (factor, unit) = if factor0 != 1.0 {
-        (factor0, unit0)
-    } else {
-        let s = style::axis_scale(&unit0, max_abs);
-        (s.factor, s.unit)
-    };
+    let (factor, unit) = style::metric_scale(factor0, &unit0, max_abs);
     let vals: Vec<Vec<f64>> = raw
         .iter()
         .map(|c| c.iter().map(|v| v * factor).collect())
@@ -416,7 +518,7 @@ fn heatmap(
     };
     let colour = |v: f64| style::viridis((v - c0) / (c1 - c0));
 
-    let path = out_path(out, "heatmap", metric);
+    let path = out_path(out, "heatmap", &metric.name);
     let bpath = path.clone();
     let root = BitMapBackend::new(&bpath, (w, h)).into_drawing_area();
     let title = format!("{label}: mean");
@@ -601,17 +703,20 @@ fn heatmap(
         ))
         .map_err(de(&path))?;
     }
+    // The colour bar says what the colours are: the metric, with its unit.
     let unit_desc = if unit.is_empty() {
-        "value".to_string()
+        format!("Mean {label}")
     } else {
-        unit.clone()
+        format!("Mean {label}, {unit}")
     };
-    let unit_desc = draw::fit_text(
-        &root,
-        &unit_desc,
-        &draw::font(f.label),
-        (yr.end - yr.start) as u32,
-    );
+    let bar_px = (yr.end - yr.start) as u32;
+    let unit_desc = if draw::text_width(&root, &unit_desc, &draw::font(f.label)) > bar_px
+        && !unit.is_empty()
+    {
+        draw::fit_text(&root, &unit, &draw::font(f.label), bar_px)
+    } else {
+        draw::fit_text(&root, &unit_desc, &draw::font(f.label), bar_px)
+    };
     root.draw(&Text::new(
         unit_desc,
         (label_end + f.px(12.0), (yr.start + yr.end) / 2),
@@ -626,7 +731,7 @@ fn heatmap(
 }
 
 fn lines(
-    metric: &str,
+    metric: &Metric,
     params: &[Param],
     rs: &[(Vec<usize>, f64)],
     (w, h): (u32, u32),
@@ -636,7 +741,7 @@ fn lines(
     let px = &params[0];
     let by = params.get(1).filter(|p| p.n() <= MAX_LINES && p.n() > 1);
     let n_lines = by.map_or(1, |p| p.n());
-    let (label, factor0, unit0) = metric_info(metric);
+    let (label, factor0, unit0) = metric.info();
     // groups[line][x] = values
     let mut groups = vec![vec![Vec::new(); px.n()]; n_lines];
     for (idx, v) in rs {
@@ -647,12 +752,7 @@ fn lines(
     if rs.is_empty() {
         return Ok(None);
     }
-    let (factor, unit) = if factor0 != 1.0 {
-        (factor0, unit0)
-    } else {
-        let s = style::axis_scale(&unit0, max_abs);
-        (s.factor, s.unit)
-    };
+    let (factor, unit) = style::metric_scale(factor0, &unit0, max_abs);
     let summaries: Vec<Vec<Option<Summary>>> = groups
         .iter()
         .map(|g| {
@@ -697,10 +797,10 @@ fn lines(
         "Markers: mean of runs".to_string(),
         "Whiskers: 5–95 % of runs".to_string(),
     ];
-    let path = out_path(out, "lines", metric);
+    let path = out_path(out, "lines", &metric.name);
     let bpath = path.clone();
     let root = BitMapBackend::new(&bpath, (w, h)).into_drawing_area();
-    let title = format!("{label} by {}", short_key(&px.key));
+    let title = format!("{label} by {}", param_label(px));
     let subtitle = match (by, params.get(1)) {
         (Some(p), _) => format!(
             "x: {}; one line per value of {}{}",
@@ -848,14 +948,14 @@ fn lines(
 }
 
 fn tornado(
-    metric: &str,
+    metric: &Metric,
     params: &[Param],
     pts: &[(Vec<usize>, f64)],
     (w, h): (u32, u32),
     f: &Fonts,
     out: &Path,
 ) -> Result<Option<PathBuf>, PlotError> {
-    let (label, factor0, unit0) = metric_info(metric);
+    let (label, factor0, unit0) = metric.info();
     // (parameter, effect) for parameters with at least two values.
     let mut effects: Vec<(String, f64)> = Vec::new();
     for (k, p) in params.iter().enumerate() {
@@ -879,19 +979,14 @@ fn tornado(
         let scale = mean(&top).abs().max(mean(&bottom).abs());
         let e = if e.abs() <= 1e-12 * scale { 0.0 } else { e };
         if e.is_finite() {
-            effects.push((p.key.clone(), e));
+            effects.push((param_label(p), e));
         }
     }
     if effects.is_empty() {
         return Ok(None);
     }
     let max_abs = effects.iter().fold(0.0f64, |a, e| a.max(e.1.abs()));
-    let (factor, unit) = if factor0 != 1.0 {
-        (factor0, unit0)
-    } else {
-        let s = style::axis_scale(&unit0, max_abs);
-        (s.factor, s.unit)
-    };
+    let (factor, unit) = style::metric_scale(factor0, &unit0, max_abs);
     for e in &mut effects {
         e.1 *= factor;
     }
@@ -910,7 +1005,7 @@ fn tornado(
         (x0, x1)
     };
 
-    let path = out_path(out, "tornado", metric);
+    let path = out_path(out, "tornado", &metric.name);
     let bpath = path.clone();
     let root = BitMapBackend::new(&bpath, (w, h)).into_drawing_area();
     let title = format!("Effect of each parameter on {label}");

@@ -60,6 +60,115 @@ pub fn reference_markdown<T: JsonSchema>(title: &str) -> String {
     out
 }
 
+/// One key path of a scenario type as the reference documents it.
+pub struct KeyDoc {
+    /// In the `countries[].culture.uai` form.
+    pub key: String,
+    /// Range or allowed values, Markdown.
+    pub allowed: String,
+    /// The doc comment, one line.
+    pub meaning: String,
+}
+
+/// Every key path of `T` with its allowed values and meaning.
+pub fn key_docs<T: JsonSchema>() -> Vec<KeyDoc> {
+    let schema = schemars::schema_for!(T);
+    let root = schema.as_value();
+    let mut rows = Vec::new();
+    Walker { root }.walk_object(root, "", &mut rows, &mut Vec::new(), None);
+    dedup_rows(&mut rows);
+    rows.into_iter()
+        .map(|r| KeyDoc {
+            key: r.key,
+            allowed: one_line(&r.allowed),
+            meaning: one_line(&r.meaning),
+        })
+        .collect()
+}
+
+/// Every key path of `T` (in the `countries[].culture.uai` form of the reference) with its
+/// meaning (the doc comment, one line).
+pub fn key_meanings<T: JsonSchema>() -> Vec<(String, String)> {
+    key_docs::<T>()
+        .into_iter()
+        .map(|d| (d.key, d.meaning))
+        .collect()
+}
+
+/// A readable label for a scenario key path such as `countries[VNM].culture.uai`, from the
+/// key's doc comment: `VNM: uncertainty avoidance, Hofstede score` (selectors first, then the
+/// meaning up to its first sentence end, then the unit in its `[…]`). `None` for an unknown key.
+pub fn key_label(key: &str) -> Option<String> {
+    use std::sync::OnceLock;
+    static MEANINGS: OnceLock<Vec<(String, String)>> = OnceLock::new();
+    let meanings =
+        MEANINGS.get_or_init(|| key_meanings::<crate::scenario::raw::RawScenario>());
+    let (generic, selectors) = generic_key(key);
+    let meaning = &meanings.iter().find(|(k, _)| *k == generic)?.1;
+    Some(label_from_meaning(meaning, &selectors))
+}
+
+/// `donors[JICA].recipients[0].x` → (`donors[].recipients[].x`, [`JICA`, `0`]).
+fn generic_key(key: &str) -> (String, Vec<String>) {
+    let mut generic = String::new();
+    let mut selectors = Vec::new();
+    let mut rest = key;
+    while let Some(open) = rest.find('[') {
+        let Some(close) = rest[open..].find(']') else {
+            break;
+        };
+        generic.push_str(&rest[..open]);
+        generic.push_str("[]");
+        selectors.push(rest[open + 1..open + close].trim_matches('"').to_string());
+        rest = &rest[open + close + 1..];
+    }
+    generic.push_str(rest);
+    (generic, selectors)
+}
+
+fn label_from_meaning(meaning: &str, selectors: &[String]) -> String {
+    // The unit is the last `[…]`; a leading symbol such as `φ₀:` or `S_dc:` is dropped.
+    let (text, unit) = match (meaning.rfind('['), meaning.rfind(']')) {
+        (Some(a), Some(b)) if a < b => (
+            format!("{}{}", &meaning[..a], &meaning[b + 1..]),
+            meaning[a + 1..b].trim().to_string(),
+        ),
+        _ => (meaning.to_string(), String::new()),
+    };
+    let text = match text.split_once(": ") {
+        Some((sym, rest)) if !sym.contains(' ') && sym.chars().count() <= 12 => rest.to_string(),
+        _ => text,
+    };
+    let text = text
+        .split(['.', ';'])
+        .next()
+        .unwrap_or("")
+        .trim()
+        .trim_end_matches(',')
+        .to_string();
+    let mut label = String::new();
+    if !selectors.is_empty() {
+        label.push_str(&selectors.join(" "));
+        label.push_str(": ");
+        let mut c = text.chars();
+        if let Some(first) = c.next() {
+            label.extend(first.to_lowercase());
+            label.push_str(c.as_str());
+        }
+    } else {
+        let mut c = text.chars();
+        if let Some(first) = c.next() {
+            label.extend(first.to_uppercase());
+            label.push_str(c.as_str());
+        }
+    }
+    if !unit.is_empty() {
+        label.push_str(", ");
+        label.push_str(&unit);
+    }
+    label
+}
+
 fn one_line(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
@@ -431,6 +540,27 @@ mod tests {
         // parents come before their children
         let pos = |s: &str| md.find(s).unwrap_or(usize::MAX);
         assert!(pos("| `countries` |") < pos("| `countries[].code` |"));
+    }
+
+    #[test]
+    fn key_labels_come_from_the_doc_comments() {
+        assert_eq!(
+            key_label("countries[VNM].culture.uai").as_deref(),
+            Some("VNM: uncertainty avoidance, Hofstede score")
+        );
+        assert_eq!(
+            key_label("donors[JICA].recipients[0].strategic_weight").as_deref(),
+            Some("JICA 0: strategic weight of the recipient for this donor, dimensionless")
+        );
+        assert_eq!(
+            key_label("parameters.friction.base").as_deref(),
+            Some("Friction every partnership has whatever the distance, friction units")
+        );
+        assert_eq!(
+            key_label("shocks[largest_donor_cut].ramp_quarters").as_deref(),
+            Some("largest_donor_cut: quarters over which the shock builds up")
+        );
+        assert_eq!(key_label("no.such.key"), None);
     }
 
     #[test]
