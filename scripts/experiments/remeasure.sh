@@ -89,6 +89,16 @@ sobol() {
   awk -F, 'NR > 1 { printf "%s,%s,%.3f,%.3f,%.3f,%.3f,%.3f,%.3f,%s\n", $2, $1, $3, $4, $5, $6, $7, $8, $10 }' "$dir/sobol.csv" |
     sort -t, -k1,1 -k6,6gr |
     awk -F, '{ printf "  %-24s %-42s S1 %6.3f [%6.3f, %6.3f]  ST %6.3f [%6.3f, %6.3f]  undef %s\n", $1, $2, $3, $4, $5, $6, $7, $8, $9 }'
+  sobol_ranges "$dir"
+}
+
+# sobol_ranges DIR: the range (min–max over the runs) of each metric of DIR/runs.csv (the metric
+# columns are those whose names have no dot; parameters are key paths).
+sobol_ranges() {
+  echo "Range of each metric over the design (min–max over the runs):"
+  awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) if ($i !~ /\./ && $i != "point_id" && $i != "replication" && $i != "seed") m[i] = $i; next }
+           { for (i in m) if ($i != "") { v = $i + 0; if (!(i in lo) || v < lo[i]) lo[i] = v; if (!(i in hi) || v > hi[i]) hi[i] = v } }
+           END { for (i in m) printf "  %-24s %.4g – %.4g\n", m[i], lo[i], hi[i] }' "$1/runs.csv" | sort
 }
 
 [ $# -eq 0 ] && set -- all
