@@ -134,7 +134,11 @@ fn html_table(
     }
     s.push_str("</tr>\n");
     for r in rows.iter().take(MAX_ROWS) {
-        s.push_str(if marked(r) { "<tr class=\"sig\">" } else { "<tr>" });
+        s.push_str(if marked(r) {
+            "<tr class=\"sig\">"
+        } else {
+            "<tr>"
+        });
         for i in &idx {
             let v = i.and_then(|i| r.get(i)).map_or("", String::as_str);
             let _ = write!(s, "<td title=\"{}\">{}</td>", esc(v), esc(&shown(v)));
@@ -177,11 +181,17 @@ pub fn flatten(table: &toml::Table) -> Vec<(String, String)> {
         match v {
             toml::Value::Table(t) => {
                 for (k, v) in t {
-                    let p = if prefix.is_empty() { k.clone() } else { format!("{prefix}.{k}") };
+                    let p = if prefix.is_empty() {
+                        k.clone()
+                    } else {
+                        format!("{prefix}.{k}")
+                    };
                     walk(&p, v, out);
                 }
             }
-            toml::Value::Array(items) if items.iter().all(|i| i.is_table()) && !items.is_empty() => {
+            toml::Value::Array(items)
+                if items.iter().all(|i| i.is_table()) && !items.is_empty() =>
+            {
                 for (i, item) in items.iter().enumerate() {
                     let key = item
                         .get("code")
@@ -297,13 +307,22 @@ fn arms_html(dir: &Path, kind: Kind, manifest: &serde_json::Value) -> Result<Str
                     diff.into_iter().map(|(k, x, y)| vec![k, x, y]).collect();
                 let refs: Vec<&Vec<String>> = rows.iter().collect();
                 let cols: Vec<&str> = header.iter().map(String::as_str).collect();
-                s.push_str(&html_table(&header, &refs, &cols, &|_| false, &arm_scenario_file(arm)));
+                s.push_str(&html_table(
+                    &header,
+                    &refs,
+                    &cols,
+                    &|_| false,
+                    &arm_scenario_file(arm),
+                ));
             }
         }
         Kind::Sweep => {
             let resolved = read_toml(&dir.join(crate::sweep::run::SPEC_FILE))?;
             let empty = toml::Table::new();
-            let spec = resolved.get("spec").and_then(|v| v.as_table()).unwrap_or(&empty);
+            let spec = resolved
+                .get("spec")
+                .and_then(|v| v.as_table())
+                .unwrap_or(&empty);
             let text = |v: Option<&toml::Value>| match v {
                 Some(toml::Value::String(x)) => x.clone(),
                 Some(other) => other.to_string(),
@@ -375,8 +394,7 @@ fn effects_html(dir: &Path, kind: Kind, manifest: &serde_json::Value) -> Result<
             };
             s.push_str("<p>Difference = arm − baseline, paired by replication (common random numbers). Highlighted rows: the 95 % paired-t interval excludes 0. <em>undefined</em> counts replications where the metric does not exist in the baseline / arm (e.g. never recovered); they are left out of the difference, not dropped silently.</p>\n");
             let refs: Vec<&Vec<String>> = rows.iter().collect();
-            let marked =
-                |r: &[String]| excludes_zero(number(&h, r, "t_lo"), number(&h, r, "t_hi"));
+            let marked = |r: &[String]| excludes_zero(number(&h, r, "t_lo"), number(&h, r, "t_hi"));
             s.push_str(&html_table(
                 &h,
                 &refs,
@@ -405,7 +423,12 @@ fn effects_html(dir: &Path, kind: Kind, manifest: &serde_json::Value) -> Result<
             // Resilience metrics of the measured shocks first, then final levels.
             let shocks: Vec<String> = manifest["resilience_shocks"]
                 .as_array()
-                .map(|a| a.iter().filter_map(|v| v.as_str()).map(|x| format!("{x}.")).collect())
+                .map(|a| {
+                    a.iter()
+                        .filter_map(|v| v.as_str())
+                        .map(|x| format!("{x}."))
+                        .collect()
+                })
                 .unwrap_or_default();
             let metric = |r: &Vec<String>| cell(&h, r, "metric").to_string();
             let mut refs: Vec<&Vec<String>> = rows
@@ -422,7 +445,16 @@ fn effects_html(dir: &Path, kind: Kind, manifest: &serde_json::Value) -> Result<
             s.push_str(&html_table(
                 &h,
                 &refs,
-                &["metric", "mean", "ci95_lo", "ci95_hi", "q05", "q95", "n_defined", "n_undefined"],
+                &[
+                    "metric",
+                    "mean",
+                    "ci95_lo",
+                    "ci95_hi",
+                    "q05",
+                    "q95",
+                    "n_defined",
+                    "n_undefined",
+                ],
                 &|_| false,
                 "summary_stats.csv",
             ));
@@ -459,7 +491,12 @@ fn plots_html(dir: &Path) -> Result<String, String> {
                 .collect()
         })
         .unwrap_or_default();
-    let name = |p: &std::path::PathBuf| p.file_name().unwrap_or_default().to_string_lossy().to_string();
+    let name = |p: &std::path::PathBuf| {
+        p.file_name()
+            .unwrap_or_default()
+            .to_string_lossy()
+            .to_string()
+    };
     plots.sort_by_key(|p| (plot_rank(&name(p)), name(p)));
     if plots.is_empty() {
         return Ok("<p class=\"note\">No plots in this directory (run without <code>--no-plots</code>, or <code>kizuna plot DIR</code>).</p>\n".into());
@@ -476,7 +513,10 @@ fn plots_html(dir: &Path) -> Result<String, String> {
     }
     s.push_str("</div>\n");
     if plots.len() > MAX_PLOTS {
-        let rest: Vec<String> = plots[MAX_PLOTS..].iter().map(|p| format!("<code>{}</code>", esc(&name(p)))).collect();
+        let rest: Vec<String> = plots[MAX_PLOTS..]
+            .iter()
+            .map(|p| format!("<code>{}</code>", esc(&name(p))))
+            .collect();
         let _ = writeln!(
             s,
             "<p class=\"note\">{} more plots in <code>plots/</code>, not embedded: {}.</p>",
@@ -490,7 +530,9 @@ fn plots_html(dir: &Path) -> Result<String, String> {
 fn fit_html(dir: &Path, kind: Kind) -> Result<String, String> {
     match read_csv(&dir.join("fit_summary.csv"))? {
         Some((h, rows)) => {
-            let mut s = String::from("<p>Per observed series (data/): root mean squared log error and the geometric mean of simulated over observed, over the replications (<code>fit_summary.csv</code>; which series calibrate and which validate: docs/MODEL_NOTES.md).</p>\n");
+            let mut s = String::from(
+                "<p>Per observed series (data/): root mean squared log error and the geometric mean of simulated over observed, over the replications (<code>fit_summary.csv</code>; which series calibrate and which validate: docs/MODEL_NOTES.md).</p>\n",
+            );
             let refs: Vec<&Vec<String>> = rows.iter().collect();
             let cols: Vec<&str> = h.iter().map(String::as_str).collect();
             s.push_str(&html_table(&h, &refs, &cols, &|_| false, "fit_summary.csv"));
@@ -499,9 +541,12 @@ fn fit_html(dir: &Path, kind: Kind) -> Result<String, String> {
         None => Ok(format!(
             "<p class=\"note\">No fit to data in this directory: {}</p>\n",
             match kind {
-                Kind::Run => "the scenario has no indicator with an observed series (or the run predates the fit report).",
-                Kind::Compare => "<code>kizuna compare</code> does not compute one; run an arm with <code>kizuna run</code> (which writes <code>fit_summary.csv</code>) to see how it fits the data.",
-                Kind::Sweep => "sweeps do not compute one; run the base scenario with <code>kizuna run</code> to see how it fits the data.",
+                Kind::Run =>
+                    "the scenario has no indicator with an observed series (or the run predates the fit report).",
+                Kind::Compare =>
+                    "<code>kizuna compare</code> does not compute one; run an arm with <code>kizuna run</code> (which writes <code>fit_summary.csv</code>) to see how it fits the data.",
+                Kind::Sweep =>
+                    "sweeps do not compute one; run the base scenario with <code>kizuna run</code> to see how it fits the data.",
             }
         )),
     }
@@ -532,7 +577,8 @@ fn caveats_html(dir: &Path, sensitivity: Option<&Path>) -> Result<String, String
     );
     let mut top_rows: Vec<Vec<String>> = Vec::new();
     for m in metrics {
-        let mut of: Vec<&Vec<String>> = rows.iter().filter(|r| cell(&h, r, "metric") == m).collect();
+        let mut of: Vec<&Vec<String>> =
+            rows.iter().filter(|r| cell(&h, r, "metric") == m).collect();
         of.sort_by(|a, b| {
             let st = |r: &Vec<String>| number(&h, r, "st").unwrap_or(f64::NEG_INFINITY);
             st(b).total_cmp(&st(a))
@@ -543,7 +589,17 @@ fn caveats_html(dir: &Path, sensitivity: Option<&Path>) -> Result<String, String
     s.push_str(&html_table(
         &h,
         &refs,
-        &["metric", "parameter", "st", "st_lo", "st_hi", "s1", "s1_lo", "s1_hi", "n_defined"],
+        &[
+            "metric",
+            "parameter",
+            "st",
+            "st_lo",
+            "st_hi",
+            "s1",
+            "s1_lo",
+            "s1_hi",
+            "n_defined",
+        ],
         &|_| false,
         "sobol.csv",
     ));
@@ -560,8 +616,8 @@ pub fn brief_html(dir: &Path, sensitivity: Option<&Path>) -> Result<String, Stri
             dir.display()
         )
     })?;
-    let manifest: serde_json::Value = serde_json::from_str(&text)
-        .map_err(|e| format!("{}: {e}", manifest_path.display()))?;
+    let manifest: serde_json::Value =
+        serde_json::from_str(&text).map_err(|e| format!("{}: {e}", manifest_path.display()))?;
     let (kind, title) = if let Some(s) = manifest.get("scenarios").and_then(|s| s.as_array()) {
         let names: Vec<&str> = s.iter().filter_map(|v| v.as_str()).collect();
         (Kind::Compare, format!("Comparison: {}", names.join(" vs ")))
@@ -652,8 +708,16 @@ mod tests {
         assert_eq!(
             scenario_diff(&a, &b),
             vec![
-                ("shocks[cut].duration_quarters".to_string(), "–".to_string(), "21".to_string()),
-                ("shocks[cut].ramp_quarters".to_string(), "0".to_string(), "11".to_string()),
+                (
+                    "shocks[cut].duration_quarters".to_string(),
+                    "–".to_string(),
+                    "21".to_string()
+                ),
+                (
+                    "shocks[cut].ramp_quarters".to_string(),
+                    "0".to_string(),
+                    "11".to_string()
+                ),
             ]
         );
         assert!(scenario_diff(&a, &a).is_empty());

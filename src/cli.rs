@@ -1610,7 +1610,9 @@ fn list_text() -> String {
     for (n, text) in builtin::EXPERIMENTS {
         let _ = writeln!(s, "  {:<width$}  {}", name(n), builtin::summary(text));
     }
-    s.push_str("\nSweeps (scenarios/sweeps/; run with `kizuna sweep scenarios/sweeps/NAME.toml`):\n");
+    s.push_str(
+        "\nSweeps (scenarios/sweeps/; run with `kizuna sweep scenarios/sweeps/NAME.toml`):\n",
+    );
     for (n, text) in builtin::SWEEPS {
         let _ = writeln!(s, "  {:<width$}  {}", name(n), builtin::summary(text));
     }

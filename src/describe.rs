@@ -177,7 +177,9 @@ fn parameter_table(out: &mut String, docs: &[KeyDoc], group: &str, values: Optio
     let title = group_title(docs, group);
     let _ = writeln!(out, "Parameters `parameters.{group}` — {}\n", cell(&title));
     if used.is_some() {
-        out.push_str("| Key | Meaning [unit] | Default | Allowed | Value used |\n|---|---|---|---|---|\n");
+        out.push_str(
+            "| Key | Meaning [unit] | Default | Allowed | Value used |\n|---|---|---|---|---|\n",
+        );
     } else {
         out.push_str("| Key | Meaning [unit] | Default | Allowed |\n|---|---|---|---|\n");
     }
@@ -229,7 +231,13 @@ modelling proposal, `[S]` a sourced value, `[C]` a computed one.";
 
 fn submodels(out: &mut String, docs: &[KeyDoc], values: Option<&Params>, level: &str) {
     for (i, m) in MECHANISMS.iter().enumerate() {
-        let _ = writeln!(out, "{level} {}. {} (`src/model/{}.rs`)\n", i + 1, m.title, m.module);
+        let _ = writeln!(
+            out,
+            "{level} {}. {} (`src/model/{}.rs`)\n",
+            i + 1,
+            m.title,
+            m.module
+        );
         let _ = writeln!(out, "{}\n", module_doc(m.source));
         for g in m.groups {
             parameter_table(out, docs, g, values);
@@ -346,7 +354,9 @@ pub fn odd_markdown(loaded: &LoadedScenario, source: &str) -> String {
     );
     let _ = writeln!(out, "**This scenario.** {}\n", cell(&raw_description(raw)));
 
-    out.push_str("## 2. Entities, state variables and scales\n\n| Entity | State variables |\n|---|---|\n");
+    out.push_str(
+        "## 2. Entities, state variables and scales\n\n| Entity | State variables |\n|---|---|\n",
+    );
     for (e, vars) in ENTITIES {
         let _ = writeln!(out, "| {e} | {vars} |");
     }
@@ -365,13 +375,25 @@ pub fn odd_markdown(loaded: &LoadedScenario, source: &str) -> String {
     for c in &cfg.countries {
         let h: Vec<String> = c.culture.iter().map(|v| format!("{v}")).collect();
         let proxy = if c.culture_proxy { " (proxy)" } else { "" };
-        let _ = writeln!(out, "| {} | {} | {}{proxy} |", c.code, cell(&c.name), h.join(", "));
+        let _ = writeln!(
+            out,
+            "| {} | {} | {}{proxy} |",
+            c.code,
+            cell(&c.name),
+            h.join(", ")
+        );
     }
     out.push_str("\nCountry pairs (partner–donor):\n\n| Pair | Distance [km] | Initial government trust |\n|---|---|---|\n");
     for p in &cfg.pairs {
-        let _ = writeln!(out, "| {} | {} | {} |", p.label, p.distance_km, p.gov_trust_initial);
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} |",
+            p.label, p.distance_km, p.gov_trust_initial
+        );
     }
-    out.push_str("\nDonors:\n\n| Donor | Home | Budget [USD per year] | Recipients |\n|---|---|---|---|\n");
+    out.push_str(
+        "\nDonors:\n\n| Donor | Home | Budget [USD per year] | Recipients |\n|---|---|---|---|\n",
+    );
     for d in &cfg.donors {
         let recips: Vec<String> = d
             .recipients
@@ -387,7 +409,9 @@ pub fn odd_markdown(loaded: &LoadedScenario, source: &str) -> String {
             recips.join(", ")
         );
     }
-    out.push_str("\nInstitutions:\n\n| Name | Kind | Pair | Opens | Closes |\n|---|---|---|---|---|\n");
+    out.push_str(
+        "\nInstitutions:\n\n| Name | Kind | Pair | Opens | Closes |\n|---|---|---|---|---|\n",
+    );
     for i in &cfg.institutions {
         let _ = writeln!(
             out,
@@ -448,14 +472,18 @@ pub fn odd_markdown(loaded: &LoadedScenario, source: &str) -> String {
          for the resilience metrics over {} quarters):\n",
         cfg.resilience_window_q
     );
-    out.push_str("| Id | Kind | Start | Duration [quarters] | Intensity |\n|---|---|---|---|---|\n");
+    out.push_str(
+        "| Id | Kind | Start | Duration [quarters] | Intensity |\n|---|---|---|---|---|\n",
+    );
     for s in &cfg.shocks {
         let _ = writeln!(
             out,
             "| {} | {} | {} | {} | {} |",
             s.id,
             crate::output::kind_label(s.kind).to_string(),
-            s.start, s.duration_q, s.intensity
+            s.start,
+            s.duration_q,
+            s.intensity
         );
     }
     out.push_str("\nProgrammes (mitigation levers on a three-phase timeline):\n\n| Name | Lever | Pair | Dose | Initiation | Implementation | Sustainability | End |\n|---|---|---|---|---|---|---|---|\n");
@@ -551,7 +579,10 @@ mod tests {
 
     #[test]
     fn module_doc_is_the_leading_doc_block() {
-        assert_eq!(module_doc("//! A.\n//!\n//! B `x`.\nuse y;\n//! no"), "A.\n\nB `x`.");
+        assert_eq!(
+            module_doc("//! A.\n//!\n//! B `x`.\nuse y;\n//! no"),
+            "A.\n\nB `x`."
+        );
     }
 
     #[test]
@@ -559,7 +590,10 @@ mod tests {
         let md = model_markdown();
         let groups = serde_json::to_value(Params::default()).unwrap();
         for g in groups.as_object().unwrap().keys() {
-            assert!(md.contains(&format!("`parameters.{g}`")), "group {g} missing");
+            assert!(
+                md.contains(&format!("`parameters.{g}`")),
+                "group {g} missing"
+            );
         }
         for (kind, _, _) in crate::model::shocks::SHOCK_CHANNELS {
             assert!(md.contains(&format!("| `{kind}` |")), "{kind}");

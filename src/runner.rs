@@ -32,8 +32,15 @@ pub fn run_replications_with(
     which: &Counterfactuals,
     on_done: &(dyn Fn(u32, u32) + Sync),
 ) -> Result<Vec<ReplicationResult>, RunError> {
-    run_replications_resumable(cfg, replications, threads, which, &Resume::default(), on_done)
-        .map(|(results, _)| results)
+    run_replications_resumable(
+        cfg,
+        replications,
+        threads,
+        which,
+        &Resume::default(),
+        on_done,
+    )
+    .map(|(results, _)| results)
 }
 
 /// Where the replications of [`run_replications_resumable`] start and what they save.

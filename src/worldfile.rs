@@ -7,9 +7,9 @@
 //! first, so a file of another kizuna version or scenario is refused with a message before its
 //! worlds are decoded.
 
+use crate::model::Checkpoint;
 use crate::model::config::Config;
 use crate::model::time::Quarter;
-use crate::model::Checkpoint;
 use serde::{Deserialize, Serialize};
 use std::path::Path;
 
@@ -76,7 +76,12 @@ pub fn history_fingerprint(cfg: &Config, next_step: u32) -> Vec<(String, String)
     for (n, f) in cfg.firm_populations.iter().enumerate() {
         let country = &cfg.countries[f.country.index()].code;
         items.push((
-            format!("firm population {} ({country} {:?} sector {})", n + 1, f.kind, f.sector),
+            format!(
+                "firm population {} ({country} {:?} sector {})",
+                n + 1,
+                f.kind,
+                f.sector
+            ),
             format!("{f:?}"),
         ));
     }
@@ -166,7 +171,9 @@ fn differing_fields(saved: &str, here: &str) -> Vec<String> {
     a.iter()
         .zip(&b)
         .filter(|(x, y)| x != y)
-        .map(|((name, x), (_, y))| format!("{name}: {} in the saved world, {} here", short(x), short(y)))
+        .map(|((name, x), (_, y))| {
+            format!("{name}: {} in the saved world, {} here", short(x), short(y))
+        })
         .collect()
 }
 
@@ -238,7 +245,10 @@ pub fn write(path: &Path, header: &WorldFileHeader, worlds: &[Checkpoint]) -> Re
 /// writing): only a world file is replaced.
 pub fn target_problem(path: &Path) -> Option<String> {
     if path.is_dir() {
-        return Some(format!("--save-at: {} is a directory; give a file name", path.display()));
+        return Some(format!(
+            "--save-at: {} is a directory; give a file name",
+            path.display()
+        ));
     }
     (path.exists() && !is_world_file(path)).then(|| {
         format!(
@@ -340,7 +350,12 @@ pub fn save_step(cfg: &Config, quarter: &str, from_step: u32) -> Result<u32, Str
 }
 
 /// The header of a file saving `cfg` before step `next_step` (scenario hash as in the manifest).
-pub fn header(cfg: &Config, scenario_sha256: String, next_step: u32, replications: u32) -> WorldFileHeader {
+pub fn header(
+    cfg: &Config,
+    scenario_sha256: String,
+    next_step: u32,
+    replications: u32,
+) -> WorldFileHeader {
     WorldFileHeader {
         format_version: FORMAT_VERSION,
         kizuna_version: env!("CARGO_PKG_VERSION").to_string(),
@@ -375,7 +390,10 @@ pub fn load_branch(
     }
     let mut worlds = read_worlds(path, &rest)?;
     if worlds.len() < replications as usize
-        || worlds.iter().enumerate().any(|(r, c)| c.replication != r as u32)
+        || worlds
+            .iter()
+            .enumerate()
+            .any(|(r, c)| c.replication != r as u32)
     {
         return Err(format!(
             "{}: damaged world file: expected replications 0–{} in order",
@@ -393,8 +411,10 @@ mod tests {
 
     #[test]
     fn differing_fields_name_the_field_and_both_values() {
-        let a = "FirmPopulation { country: CountryId(0), kind: Domestic, count: 200, name: \"a, b\" }";
-        let b = "FirmPopulation { country: CountryId(0), kind: Domestic, count: 300, name: \"a, b\" }";
+        let a =
+            "FirmPopulation { country: CountryId(0), kind: Domestic, count: 200, name: \"a, b\" }";
+        let b =
+            "FirmPopulation { country: CountryId(0), kind: Domestic, count: 300, name: \"a, b\" }";
         assert_eq!(
             differing_fields(a, b),
             vec!["count: 200 in the saved world, 300 here".to_string()]
@@ -403,8 +423,14 @@ mod tests {
 
     #[test]
     fn history_differences_report_changed_added_and_removed_items() {
-        let saved = vec![("a".to_string(), "1".to_string()), ("b".to_string(), "2".to_string())];
-        let branch = vec![("a".to_string(), "5".to_string()), ("c".to_string(), "3".to_string())];
+        let saved = vec![
+            ("a".to_string(), "1".to_string()),
+            ("b".to_string(), "2".to_string()),
+        ];
+        let branch = vec![
+            ("a".to_string(), "5".to_string()),
+            ("c".to_string(), "3".to_string()),
+        ];
         assert_eq!(
             history_differences(&saved, &branch),
             vec![

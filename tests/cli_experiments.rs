@@ -42,7 +42,9 @@ fn every_experiment_file_is_built_in_listed_and_loads_by_path_and_by_name() {
             "{name} is not in builtin::EXPERIMENTS"
         );
         assert!(
-            list.stdout.lines().any(|l| l.trim_start().starts_with(&name)),
+            list.stdout
+                .lines()
+                .any(|l| l.trim_start().starts_with(&name)),
             "{name} missing from `kizuna list`:\n{}",
             list.stdout
         );
@@ -59,7 +61,10 @@ fn every_experiment_file_is_built_in_listed_and_loads_by_path_and_by_name() {
             header.contains('?') || header.to_lowercase().contains("question"),
             "{name}: header has no question"
         );
-        assert!(header.contains(result_doc), "{name}: header does not point to {result_doc}");
+        assert!(
+            header.contains(result_doc),
+            "{name}: header does not point to {result_doc}"
+        );
     }
     let mut by_path: Vec<std::ffi::OsString> = vec!["check".into()];
     by_path.extend(files.iter().map(|f| f.clone().into_os_string()));
@@ -96,7 +101,10 @@ fn remeasure_script_covers_every_comparison_arm_and_the_sobol_sweep() {
         "Talent regime vs yen shock",
         "Sobol analysis of the default scenario",
     ] {
-        assert!(docs.contains(section), "docs/EXPERIMENTS.md has no {section}");
+        assert!(
+            docs.contains(section),
+            "docs/EXPERIMENTS.md has no {section}"
+        );
     }
 }
 
@@ -155,8 +163,14 @@ fn dependence_experiment_runs_and_its_brief_shows_question_diff_effects_and_cave
     let html = brief(&sweep_out, &[]);
     let n = assert_brief_complete(&html);
     assert!(n > 0, "sweep brief has no plots");
-    assert!(html.contains("Mitigation Sobol: which of the four"), "sweep question");
-    assert!(html.contains("programmes[joint_training].dose"), "swept parameters");
+    assert!(
+        html.contains("Mitigation Sobol: which of the four"),
+        "sweep question"
+    );
+    assert!(
+        html.contains("programmes[joint_training].dose"),
+        "swept parameters"
+    );
     assert!(!html.contains("No sensitivity indices measured"));
 
     // The dependence experiment on its full horizon (shortening it would drop the later
@@ -184,15 +198,24 @@ fn dependence_experiment_runs_and_its_brief_shows_question_diff_effects_and_cave
         assert!(out.join(format!("scenarios/{arm}.resolved.toml")).is_file());
     }
     let html = brief(&out, &["--sensitivity", sweep_out.to_str().unwrap()]);
-    assert!(assert_brief_complete(&html) > 0, "comparison brief has no plots");
+    assert!(
+        assert_brief_complete(&html) > 0,
+        "comparison brief has no plots"
+    );
     assert!(html.contains("Question: does a recipient that depends on one donor"));
     // The resolved-scenario diff names exactly the two keys the gradual arm changes.
     assert!(html.contains("2 key paths differ"), "diff count");
     assert!(html.contains("shocks[largest_donor_cut].ramp_quarters"));
     assert!(html.contains("shocks[largest_donor_cut].duration_quarters"));
-    assert!(html.contains("class=\"sig\""), "no effect marked as excluding 0");
+    assert!(
+        html.contains("class=\"sig\""),
+        "no effect marked as excluding 0"
+    );
     assert!(html.contains("kizuna compare</code> does not compute one"));
-    assert!(html.contains("programmes[joint_training].dose"), "caveats from --sensitivity");
+    assert!(
+        html.contains("programmes[joint_training].dose"),
+        "caveats from --sensitivity"
+    );
 }
 
 #[test]

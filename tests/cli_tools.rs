@@ -9,7 +9,10 @@ use support::*;
 
 #[test]
 fn committed_indicator_catalogue_matches_kizuna_indicators() {
-    assert_committed_doc_matches("docs/INDICATORS.md", &["indicators", "--format", "markdown"]);
+    assert_committed_doc_matches(
+        "docs/INDICATORS.md",
+        &["indicators", "--format", "markdown"],
+    );
 }
 
 #[test]

@@ -48,9 +48,18 @@ fn assert_same_files(a: &Path, b: &Path, skip: &[&str]) {
             .collect()
     };
     let files = keep(a);
-    assert_eq!(files, keep(b), "file lists of {} and {}", a.display(), b.display());
+    assert_eq!(
+        files,
+        keep(b),
+        "file lists of {} and {}",
+        a.display(),
+        b.display()
+    );
     assert!(files.contains(&"timeseries.csv".to_string()), "{files:?}");
-    assert!(files.contains(&"resilience_paths.csv".to_string()), "{files:?}");
+    assert!(
+        files.contains(&"resilience_paths.csv".to_string()),
+        "{files:?}"
+    );
     for f in files {
         assert!(
             fs::read(a.join(&f)).unwrap() == fs::read(b.join(&f)).unwrap(),
@@ -75,9 +84,17 @@ fn branch_from_a_saved_world_gives_the_bytes_of_the_uninterrupted_run() {
         &["--save-at", "2000Q4", &world_arg, "--threads", "4"],
     ))
     .expect_code(0);
-    assert!(fs::read(&world).unwrap().starts_with(kizuna::worldfile::MAGIC));
-    kizuna(run_args(&branch, &[SCANDAL_1998], &["--from", &world_arg, "--threads", "1"]))
-        .expect_code(0);
+    assert!(
+        fs::read(&world)
+            .unwrap()
+            .starts_with(kizuna::worldfile::MAGIC)
+    );
+    kizuna(run_args(
+        &branch,
+        &[SCANDAL_1998],
+        &["--from", &world_arg, "--threads", "1"],
+    ))
+    .expect_code(0);
     assert_same_files(&full, &branch, &["timing.json", "branch.json"]);
     // A branch saves a later point too, and a branch from that is still the uninterrupted run.
     let (later, twice) = (dir.path().join("later.kzw"), dir.path().join("twice"));
@@ -175,8 +192,12 @@ fn branch_whose_history_differs_is_refused_with_what_differs() {
     kizuna(run_args(&out, &[SCANDAL_1998], &["--from", &toml_arg]))
         .expect_code(2)
         .expect_stderr("not a kizuna world file");
-    kizuna(run_args(&out, &[SCANDAL_1998], &["--save-at", "2000Q4", &toml_arg]))
-        .expect_code(2)
-        .expect_stderr("exists and is not a kizuna world file; refusing to overwrite it");
+    kizuna(run_args(
+        &out,
+        &[SCANDAL_1998],
+        &["--save-at", "2000Q4", &toml_arg],
+    ))
+    .expect_code(2)
+    .expect_stderr("exists and is not a kizuna world file; refusing to overwrite it");
     assert_eq!(fs::read_to_string(&toml).unwrap(), "name = \"x\"\n");
 }

@@ -415,3 +415,18 @@ fn programme_funder_must_be_a_donor_or_the_host() {
     )
     .expect("\"host\" is a funder");
 }
+
+/// Found by the mutation property test: a pair whose country code is invalid, while talent entries
+/// still name that pair, is an error at the pair's key, not an index panic.
+#[test]
+fn talent_of_an_invalid_pair_is_an_error_not_a_panic() {
+    let err = match from_text(
+        "pair.toml",
+        "extends = \"vietnam_japan\"\n[[pairs]]\ncode = \"VNM-JPN\"\npartner = \"\"\n",
+        &[],
+    ) {
+        Ok(_) => panic!("an empty partner code was accepted"),
+        Err(e) => e.to_string(),
+    };
+    assert!(err.contains("partner"), "{err}");
+}

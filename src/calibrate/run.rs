@@ -415,7 +415,8 @@ pub fn run_calibration(
                         generations
                     ),
                     so_far
-                        + g.evaluations.max(*particles as u64) * (*generations - g.number - 1) as u64,
+                        + g.evaluations.max(*particles as u64)
+                            * (*generations - g.number - 1) as u64,
                 );
                 Ok(())
             };

@@ -791,7 +791,11 @@ struct RecoveryNote {
 impl RecoveryNote {
     /// `recovery_q` holds one value per replication, `+∞` for "not recovered in the window".
     fn of(recovery_q: &[f64]) -> RecoveryNote {
-        let finite: Vec<f64> = recovery_q.iter().copied().filter(|r| r.is_finite()).collect();
+        let finite: Vec<f64> = recovery_q
+            .iter()
+            .copied()
+            .filter(|r| r.is_finite())
+            .collect();
         RecoveryNote {
             median_q: median(&finite),
             recovered: finite.len(),

@@ -183,16 +183,20 @@ fn metric_definitions(dir: &Path) -> Vec<(String, (String, String))> {
         };
         let measures = match s(kind, "kind").as_deref() {
             Some("resilience") => match (s(kind, "shock"), s(kind, "metric")) {
-                (Some(shock), Some(metric)) => {
-                    (format!("{shock}.{indicator}.{metric}"), format!("shock {shock}"))
-                }
+                (Some(shock), Some(metric)) => (
+                    format!("{shock}.{indicator}.{metric}"),
+                    format!("shock {shock}"),
+                ),
                 _ => continue,
             },
             Some("stat") => {
                 let stat = s(kind, "stat").unwrap_or_default();
                 (indicator, format!("{stat} over the run"))
             }
-            Some("at") => (indicator, format!("at {}", s(kind, "at").unwrap_or_default())),
+            Some("at") => (
+                indicator,
+                format!("at {}", s(kind, "at").unwrap_or_default()),
+            ),
             _ => (indicator, String::new()),
         };
         out.push((name, measures));
@@ -376,7 +380,11 @@ fn pooled_note(params: &[Param], used: usize) -> String {
 }
 
 /// Tick labels for `n` values, thinned so that at most about `max` are shown.
-pub(super) fn thin_ticks(p: &Param, max: usize, coord: impl Fn(usize) -> f64) -> Vec<(f64, String)> {
+pub(super) fn thin_ticks(
+    p: &Param,
+    max: usize,
+    coord: impl Fn(usize) -> f64,
+) -> Vec<(f64, String)> {
     let step = p.n().div_ceil(max.max(1)).max(1);
     (0..p.n())
         .filter(|i| i % step == 0 || *i + 1 == p.n() && step == 1)
@@ -710,13 +718,12 @@ fn heatmap(
         format!("Mean {label}, {unit}")
     };
     let bar_px = (yr.end - yr.start) as u32;
-    let unit_desc = if draw::text_width(&root, &unit_desc, &draw::font(f.label)) > bar_px
-        && !unit.is_empty()
-    {
-        draw::fit_text(&root, &unit, &draw::font(f.label), bar_px)
-    } else {
-        draw::fit_text(&root, &unit_desc, &draw::font(f.label), bar_px)
-    };
+    let unit_desc =
+        if draw::text_width(&root, &unit_desc, &draw::font(f.label)) > bar_px && !unit.is_empty() {
+            draw::fit_text(&root, &unit, &draw::font(f.label), bar_px)
+        } else {
+            draw::fit_text(&root, &unit_desc, &draw::font(f.label), bar_px)
+        };
     root.draw(&Text::new(
         unit_desc,
         (label_end + f.px(12.0), (yr.start + yr.end) / 2),

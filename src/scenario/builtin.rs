@@ -234,7 +234,10 @@ pub fn header(text: &str) -> String {
     while lines.last().is_some_and(|l| l.trim().is_empty()) {
         lines.pop();
     }
-    let start = lines.iter().position(|l| !l.trim().is_empty()).unwrap_or(lines.len());
+    let start = lines
+        .iter()
+        .position(|l| !l.trim().is_empty())
+        .unwrap_or(lines.len());
     let mut out = lines[start..].join("\n");
     if !out.is_empty() {
         out.push('\n');
@@ -273,7 +276,10 @@ mod tests {
         assert_eq!(summary(text), "Aid cut: half of the budget.");
         // A first sentence wrapped over two lines is joined; "1.0 vs" is not a sentence end.
         let wrapped = "# Cooperation 1.0 vs 2.0: arm\n# 1.0 (the baseline). More.\nname = \"y\"\n";
-        assert_eq!(summary(wrapped), "Cooperation 1.0 vs 2.0: arm 1.0 (the baseline).");
+        assert_eq!(
+            summary(wrapped),
+            "Cooperation 1.0 vs 2.0: arm 1.0 (the baseline)."
+        );
         assert_eq!(header("name = \"z\"\n"), "");
     }
 

@@ -101,8 +101,7 @@ pub fn key_meanings<T: JsonSchema>() -> Vec<(String, String)> {
 pub fn key_label(key: &str) -> Option<String> {
     use std::sync::OnceLock;
     static MEANINGS: OnceLock<Vec<(String, String)>> = OnceLock::new();
-    let meanings =
-        MEANINGS.get_or_init(|| key_meanings::<crate::scenario::raw::RawScenario>());
+    let meanings = MEANINGS.get_or_init(|| key_meanings::<crate::scenario::raw::RawScenario>());
     let (generic, selectors) = generic_key(key);
     let meaning = &meanings.iter().find(|(k, _)| *k == generic)?.1;
     Some(label_from_meaning(meaning, &selectors))

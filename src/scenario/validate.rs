@@ -917,7 +917,10 @@ pub fn to_config(raw: &RawScenario, doc: &ResolvedDocument) -> Result<Config, Di
             continue;
         };
         let programme = to_programme(t.programme) as usize;
-        let origin = &mut talent_origins[pair.index()];
+        // A pair that failed validation has no origin entry (its error is already reported).
+        let Some(origin) = talent_origins.get_mut(pair.index()) else {
+            continue;
+        };
         if origin.programmes[programme].is_some() {
             cx.error(
                 format!("{key}.programme"),
