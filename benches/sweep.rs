@@ -71,6 +71,7 @@ fn options(threads: usize) -> RunOptions {
         shard: None,
         resume: false,
         progress: Progress::Quiet,
+        formats: Default::default(),
     }
 }
 

@@ -9,6 +9,7 @@ use crate::plot::{self, PlotOptions};
 use crate::runner;
 use crate::scenario::{self, LoadedScenario, builtin, diagnostics::Diagnostics, raw::RawScenario};
 use crate::sweep;
+use crate::table::{Format, Formats};
 use crate::worldfile;
 use clap::{Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
@@ -72,6 +73,16 @@ pub enum Command {
         /// the scenario may differ only in what acts after the saved quarter.
         #[arg(long, value_name = "FILE")]
         from: Option<PathBuf>,
+        /// Table formats, comma-separated: csv, parquet or csv,parquet (see docs/OUTPUTS.md).
+        /// Without csv the CSV tables are still used for the plots, then left out.
+        #[arg(
+            long,
+            value_enum,
+            value_delimiter = ',',
+            value_name = "FORMATS",
+            default_value = "csv,parquet"
+        )]
+        format: Vec<Format>,
     },
     /// Validate scenario files (or sweep files) and print a short summary of each.
     Check {
@@ -126,6 +137,16 @@ pub enum Command {
         /// Validate everything and print the design size and run count; run nothing, write nothing.
         #[arg(long)]
         dry_run: bool,
+        /// Table formats of runs and points, comma-separated: csv, parquet or csv,parquet.
+        /// The plots read the CSV tables, so parquet alone needs --no-plots.
+        #[arg(
+            long,
+            value_enum,
+            value_delimiter = ',',
+            value_name = "FORMATS",
+            default_value = "csv,parquet"
+        )]
+        format: Vec<Format>,
     },
     /// Fit free parameters to data jointly over scenarios (ABC-SMC or Nelder–Mead; see docs/CALIBRATION.md).
     Calibrate {
@@ -155,6 +176,16 @@ pub enum Command {
         /// Skip the plots.
         #[arg(long)]
         no_plots: bool,
+        /// Table formats of runs and points, comma-separated: csv, parquet or csv,parquet.
+        /// The plots read the CSV tables, so parquet alone needs --no-plots.
+        #[arg(
+            long,
+            value_enum,
+            value_delimiter = ',',
+            value_name = "FORMATS",
+            default_value = "csv,parquet"
+        )]
+        format: Vec<Format>,
     },
     /// Print the reference of every scenario key (Markdown).
     Reference,
@@ -306,6 +337,7 @@ pub fn run_cli(cli: Cli) -> Result<(), CliError> {
             force,
             save_at,
             from,
+            format,
         } => cmd_run(
             scenario.as_deref(),
             out,
@@ -321,6 +353,7 @@ pub fn run_cli(cli: Cli) -> Result<(), CliError> {
                     .cloned()
                     .zip(save_at.get(1).map(PathBuf::from)),
                 from,
+                formats: Formats::from_list(&format),
             },
             quiet,
         ),
@@ -348,6 +381,7 @@ pub fn run_cli(cli: Cli) -> Result<(), CliError> {
             shard,
             no_plots,
             dry_run,
+            format,
         } => cmd_sweep(
             &sweep,
             out,
@@ -358,13 +392,21 @@ pub fn run_cli(cli: Cli) -> Result<(), CliError> {
             shard.as_deref(),
             no_plots,
             dry_run,
+            sweep_formats(&format, no_plots)?,
             quiet,
         ),
         Command::Merge {
             dirs,
             out,
             no_plots,
-        } => cmd_merge(&dirs, &out, no_plots, quiet),
+            format,
+        } => cmd_merge(
+            &dirs,
+            &out,
+            no_plots,
+            sweep_formats(&format, no_plots)?,
+            quiet,
+        ),
         Command::Reference => {
             out!("{}", scenario_reference().trim_end());
             Ok(())
@@ -610,6 +652,8 @@ struct RunOptions {
     save_at: Option<(String, PathBuf)>,
     /// `--from FILE`.
     from: Option<PathBuf>,
+    /// `--format`.
+    formats: Formats,
 }
 
 fn cmd_run(
@@ -627,6 +671,7 @@ fn cmd_run(
         force,
         save_at,
         from,
+        formats,
     } = options;
     let started = Instant::now();
     let loaded = load_scenario(spec, sets, seed, replications)?;
@@ -727,6 +772,17 @@ fn cmd_run(
         )
         .map_err(|e| CliError::Failure(format!("plotting failed: {e}")))?;
         plots = written.len();
+    }
+    if formats.parquet {
+        for (name, bytes) in output::parquet_files(cfg, &results).map_err(CliError::Failure)? {
+            staged.write(name, bytes).map_err(io)?;
+        }
+    }
+    if !formats.csv {
+        // Drawn from the CSV tables above; only their Parquet twins are kept.
+        for name in output::CSV_WITH_PARQUET {
+            std::fs::remove_file(staged.staging.join(name)).map_err(io)?;
+        }
     }
     if let (Some(path), Some((header, _))) = (&from, &branch) {
         let provenance = serde_json::json!({
@@ -1196,6 +1252,7 @@ fn cmd_sweep(
     shard: Option<&str>,
     no_plots: bool,
     dry_run: bool,
+    formats: Formats,
     quiet: bool,
 ) -> Result<(), CliError> {
     let started = Instant::now();
@@ -1227,6 +1284,7 @@ fn cmd_sweep(
         } else {
             sweep::Progress::Auto
         },
+        formats,
     };
     let outcome = sweep::run_sweep(&spec, &base_doc.sha256_hex(), &run, &out_dir, &options)
         .map_err(sweep_error)?;
@@ -1266,6 +1324,18 @@ fn cmd_sweep(
         );
     }
     Ok(())
+}
+
+/// `--format` of `sweep` and `merge`: the sweep plots (and `kizuna brief`) read runs.csv and
+/// points.csv, so a sweep without CSV draws no plots and must say so.
+fn sweep_formats(list: &[Format], no_plots: bool) -> Result<Formats, CliError> {
+    let formats = Formats::from_list(list);
+    if !formats.csv && !no_plots {
+        return Err(CliError::Input(
+            "--format parquet without csv: the sweep plots are drawn from runs.csv and points.csv; add csv (--format csv,parquet) or pass --no-plots".into(),
+        ));
+    }
+    Ok(formats)
 }
 
 /// Every value a parameter can take (its listed values, or both ends of its range) must give a
@@ -1372,8 +1442,14 @@ fn sweep_error(e: sweep::SweepError) -> CliError {
     }
 }
 
-fn cmd_merge(dirs: &[PathBuf], out: &Path, no_plots: bool, quiet: bool) -> Result<(), CliError> {
-    let outcome = sweep::merge(dirs, out).map_err(|e| CliError::Input(e.to_string()))?;
+fn cmd_merge(
+    dirs: &[PathBuf],
+    out: &Path,
+    no_plots: bool,
+    formats: Formats,
+    quiet: bool,
+) -> Result<(), CliError> {
+    let outcome = sweep::merge(dirs, out, formats).map_err(|e| CliError::Input(e.to_string()))?;
     // The question of the sweep, from the first shard that has one.
     if let Some(q) = dirs
         .iter()

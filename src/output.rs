@@ -437,3 +437,276 @@ impl Drop for StagedDir {
         }
     }
 }
+
+// ----- the same tables, typed, for Parquet (`crate::table`) -------------------------------------
+
+use crate::table::{Table, Values};
+
+fn ints(v: impl Iterator<Item = i64>) -> Values {
+    Values::Int(v.collect())
+}
+
+/// `timeseries.parquet`: the rows and columns of `timeseries.csv`.
+pub fn timeseries_table(cfg: &Config, results: &[ReplicationResult]) -> Table {
+    let index: Vec<(u32, usize)> = results
+        .iter()
+        .flat_map(|r| (0..r.series.steps).map(move |s| (r.replication, s)))
+        .collect();
+    let mut t = Table::new();
+    t.push("replication", ints(index.iter().map(|&(r, _)| r as i64)));
+    t.push("step", ints(index.iter().map(|&(_, s)| s as i64)));
+    let quarter = |s: usize| cfg.quarter_of(s as u32);
+    t.push(
+        "year",
+        ints(index.iter().map(|&(_, s)| quarter(s).year() as i64)),
+    );
+    t.push(
+        "quarter",
+        ints(index.iter().map(|&(_, s)| quarter(s).quarter() as i64)),
+    );
+    if let Some(first) = results.first() {
+        for (c, name) in first.series.columns.iter().enumerate() {
+            let v = results
+                .iter()
+                .flat_map(|r| (0..r.series.steps).map(move |s| Some(r.series.row(s)[c])))
+                .collect();
+            t.push(name.clone(), Values::Float(v));
+        }
+    }
+    t
+}
+
+/// `timeseries_long.parquet`: one row per replication, quarter and column of `timeseries.csv`,
+/// with the column split into indicator and scope and the unit from the indicator catalogue.
+pub fn timeseries_long_table(cfg: &Config, results: &[ReplicationResult]) -> Table {
+    let columns: &[String] = results.first().map_or(&[], |r| &r.series.columns);
+    let split: Vec<(String, String, String)> = columns
+        .iter()
+        .map(|c| match crate::indicators::lookup(c) {
+            Some((spec, scope)) => (
+                spec.name.to_string(),
+                scope.to_string(),
+                spec.unit.to_string(),
+            ),
+            None => {
+                let (name, scope) = c.split_once('.').unwrap_or((c.as_str(), ""));
+                (name.to_string(), scope.to_string(), String::new())
+            }
+        })
+        .collect();
+    let (mut rep, mut step, mut year, mut qtr) = (vec![], vec![], vec![], vec![]);
+    let (mut ind, mut scope, mut unit, mut value) = (vec![], vec![], vec![], vec![]);
+    for r in results {
+        for s in 0..r.series.steps {
+            let q = cfg.quarter_of(s as u32);
+            for (c, v) in r.series.row(s).iter().enumerate() {
+                rep.push(r.replication as i64);
+                step.push(s as i64);
+                year.push(q.year() as i64);
+                qtr.push(q.quarter() as i64);
+                ind.push(split[c].0.clone());
+                scope.push(split[c].1.clone());
+                unit.push(split[c].2.clone());
+                value.push(Some(*v));
+            }
+        }
+    }
+    let n = rep.len();
+    let mut t = Table::new();
+    t.push("replication", Values::Int(rep));
+    t.push("scenario", Values::Str(vec![cfg.name.clone(); n]));
+    t.push("step", Values::Int(step));
+    t.push("year", Values::Int(year));
+    t.push("quarter", Values::Int(qtr));
+    t.push("indicator", Values::Str(ind));
+    t.push("scope", Values::Str(scope));
+    t.push("value", Values::Float(value));
+    t.push("unit", Values::Str(unit));
+    t
+}
+
+/// The seven resilience metrics as typed columns, in the order of [`METRICS`].
+fn push_metric_columns<'a>(
+    t: &mut Table,
+    prefix: &str,
+    metrics: impl Iterator<Item = &'a crate::model::resilience::Resilience> + Clone,
+) {
+    let m = metrics;
+    let col = |name: &str| format!("{prefix}{name}");
+    t.push(
+        col("depth"),
+        Values::Float(m.clone().map(|m| Some(m.depth)).collect()),
+    );
+    t.push(
+        col("recovery_quarters"),
+        Values::OptInt(
+            m.clone()
+                .map(|m| m.recovery_quarters.map(i64::from))
+                .collect(),
+        ),
+    );
+    t.push(
+        col("loss_area_quarters"),
+        Values::Float(m.clone().map(|m| Some(m.loss_area_quarters)).collect()),
+    );
+    for (i, h) in ["4q", "8q", "12q"].iter().enumerate() {
+        t.push(
+            col(&format!("recovery_ratio_{h}")),
+            Values::Float(m.clone().map(|m| m.recovery_ratio[i]).collect()),
+        );
+    }
+    t.push(
+        col("bounce_forward"),
+        Values::Float(m.map(|m| m.bounce_forward).collect()),
+    );
+}
+
+/// `summary.parquet`: the rows and columns of `summary.csv`.
+pub fn summary_table(cfg: &Config, results: &[ReplicationResult]) -> Table {
+    let mut t = Table::new();
+    t.push(
+        "replication",
+        ints(results.iter().map(|r| r.replication as i64)),
+    );
+    let Some(first) = results.first() else {
+        return t;
+    };
+    for (c, name) in first.series.columns.iter().enumerate() {
+        let v = results
+            .iter()
+            .map(|r| Some(r.series.row(r.series.steps - 1)[c]))
+            .collect();
+        t.push(format!("final.{name}"), Values::Float(v));
+    }
+    for (i, sr) in first.resilience.iter().enumerate() {
+        let prefix = format!("{}.{}.", cfg.shocks[sr.shock_index].id, sr.column);
+        push_metric_columns(
+            &mut t,
+            &prefix,
+            results.iter().map(move |r| &r.resilience[i].metrics),
+        );
+    }
+    t
+}
+
+/// `resilience.parquet`: the rows and columns of `resilience.csv`.
+pub fn resilience_table(cfg: &Config, results: &[ReplicationResult]) -> Table {
+    let rows: Vec<(u32, &crate::model::ShockResilience)> = results
+        .iter()
+        .flat_map(|r| r.resilience.iter().map(move |sr| (r.replication, sr)))
+        .collect();
+    let shock = |sr: &crate::model::ShockResilience| &cfg.shocks[sr.shock_index];
+    let mut t = Table::new();
+    t.push("replication", ints(rows.iter().map(|(r, _)| *r as i64)));
+    t.push(
+        "shock_id",
+        Values::Str(rows.iter().map(|(_, sr)| shock(sr).id.clone()).collect()),
+    );
+    t.push(
+        "shock_kind",
+        Values::Str(
+            rows.iter()
+                .map(|(_, sr)| kind_label(shock(sr).kind).to_string())
+                .collect(),
+        ),
+    );
+    t.push(
+        "indicator",
+        Values::Str(rows.iter().map(|(_, sr)| sr.column.clone()).collect()),
+    );
+    t.push(
+        "start_step",
+        ints(rows.iter().map(|(_, sr)| sr.start_step as i64)),
+    );
+    let start = |sr: &crate::model::ShockResilience| cfg.quarter_of(sr.start_step);
+    t.push(
+        "start_year",
+        ints(rows.iter().map(|(_, sr)| start(sr).year() as i64)),
+    );
+    t.push(
+        "start_quarter",
+        ints(rows.iter().map(|(_, sr)| start(sr).quarter() as i64)),
+    );
+    push_metric_columns(&mut t, "", rows.iter().map(|(_, sr)| &sr.metrics));
+    t
+}
+
+/// `resilience_paths.parquet`: the rows and columns of `resilience_paths.csv`, in its order.
+pub fn resilience_paths_table(cfg: &Config, results: &[ReplicationResult]) -> Table {
+    let mut keys: Vec<(usize, &str)> = Vec::new();
+    for r in results {
+        for sr in &r.resilience {
+            if !keys.contains(&(sr.shock_index, sr.column.as_str())) {
+                keys.push((sr.shock_index, sr.column.as_str()));
+            }
+        }
+    }
+    let (mut shock, mut ind, mut rep, mut step) = (vec![], vec![], vec![], vec![]);
+    let (mut year, mut qtr, mut shocked, mut cf) = (vec![], vec![], vec![], vec![]);
+    for &(k, column) in &keys {
+        for r in results {
+            for sr in r
+                .resilience
+                .iter()
+                .filter(|sr| sr.shock_index == k && sr.column == column)
+            {
+                for s in 0..sr.shocked.len() {
+                    let q = cfg.quarter_of(s as u32);
+                    shock.push(cfg.shocks[k].id.clone());
+                    ind.push(column.to_string());
+                    rep.push(r.replication as i64);
+                    step.push(s as i64);
+                    year.push(q.year() as i64);
+                    qtr.push(q.quarter() as i64);
+                    shocked.push(Some(sr.shocked[s]));
+                    cf.push(Some(sr.counterfactual[s]));
+                }
+            }
+        }
+    }
+    let mut t = Table::new();
+    t.push("shock_id", Values::Str(shock));
+    t.push("indicator", Values::Str(ind));
+    t.push("replication", Values::Int(rep));
+    t.push("step", Values::Int(step));
+    t.push("year", Values::Int(year));
+    t.push("quarter", Values::Int(qtr));
+    t.push("shocked", Values::Float(shocked));
+    t.push("counterfactual", Values::Float(cf));
+    t
+}
+
+/// The Parquet files of a run, by file name, and the CSV files they stand for (removed from
+/// the run directory when CSV is not among `--format`).
+pub fn parquet_files(
+    cfg: &Config,
+    results: &[ReplicationResult],
+) -> Result<Vec<(&'static str, Vec<u8>)>, String> {
+    Ok(vec![
+        (
+            "timeseries.parquet",
+            timeseries_table(cfg, results).to_parquet()?,
+        ),
+        (
+            "timeseries_long.parquet",
+            timeseries_long_table(cfg, results).to_parquet()?,
+        ),
+        ("summary.parquet", summary_table(cfg, results).to_parquet()?),
+        (
+            "resilience.parquet",
+            resilience_table(cfg, results).to_parquet()?,
+        ),
+        (
+            "resilience_paths.parquet",
+            resilience_paths_table(cfg, results).to_parquet()?,
+        ),
+    ])
+}
+
+/// The CSV files of a run that have a Parquet twin.
+pub const CSV_WITH_PARQUET: [&str; 4] = [
+    "timeseries.csv",
+    "summary.csv",
+    "resilience.csv",
+    "resilience_paths.csv",
+];

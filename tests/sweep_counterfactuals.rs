@@ -96,6 +96,7 @@ fn runs_csv(spec: &SweepSpec, run: &ScenarioRun) -> Vec<u8> {
         shard: None,
         resume: false,
         progress: Progress::Quiet,
+        formats: Default::default(),
     };
     let f = |o: &[(String, toml::Value)], r: u32, seed: u64| run.run(o, r, seed);
     run_sweep(spec, "base", &f, dir.path(), &opts).unwrap();

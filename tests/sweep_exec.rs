@@ -64,6 +64,7 @@ fn opts(threads: usize) -> RunOptions {
         shard: None,
         resume: false,
         progress: Progress::Quiet,
+        formats: Default::default(),
     }
 }
 
@@ -333,6 +334,7 @@ fn run_shards(spec: &SweepSpec, n: u32, root: &Path) -> Vec<PathBuf> {
                 shard: Some((k, n)),
                 resume: false,
                 progress: Progress::Quiet,
+                formats: Default::default(),
             };
             let out = run_sweep(spec, BASE_HASH, &run_fn, &dir, &o).unwrap();
             assert!(!dir.join("runs.csv").exists());
@@ -357,7 +359,7 @@ fn shards_merge_to_the_single_machine_bytes() {
         let mut dirs = run_shards(&spec, n, root.path());
         dirs.reverse(); // order of arguments does not matter
         let out = root.path().join("merged");
-        merge(&dirs, &out).unwrap();
+        merge(&dirs, &out, Default::default()).unwrap();
         assert_eq!(read_all(&out, &FINAL), want, "{n} shards");
     }
 }
@@ -369,9 +371,13 @@ fn merge_refuses_missing_duplicate_foreign_and_incomplete_shards() {
     let dirs = run_shards(&spec, 3, root.path());
     let out = root.path().join("merged");
 
-    let e = merge(&[dirs[0].clone(), dirs[2].clone()], &out)
-        .unwrap_err()
-        .to_string();
+    let e = merge(
+        &[dirs[0].clone(), dirs[2].clone()],
+        &out,
+        Default::default(),
+    )
+    .unwrap_err()
+    .to_string();
     assert!(e.contains("missing shard 2/3"), "{e}");
 
     let e = merge(
@@ -382,6 +388,7 @@ fn merge_refuses_missing_duplicate_foreign_and_incomplete_shards() {
             dirs[2].clone(),
         ],
         &out,
+        Default::default(),
     )
     .unwrap_err()
     .to_string();
@@ -393,6 +400,7 @@ fn merge_refuses_missing_duplicate_foreign_and_incomplete_shards() {
     let e = merge(
         &[dirs[0].clone(), foreign[1].clone(), dirs[2].clone()],
         &out,
+        Default::default(),
     )
     .unwrap_err()
     .to_string();
@@ -407,7 +415,9 @@ fn merge_refuses_missing_duplicate_foreign_and_incomplete_shards() {
     let mut lines: Vec<&str> = text.lines().collect();
     lines.remove(2);
     fs::write(&j, lines.join("\n") + "\n").unwrap();
-    let e = merge(&dirs, &out).unwrap_err().to_string();
+    let e = merge(&dirs, &out, Default::default())
+        .unwrap_err()
+        .to_string();
     assert!(e.contains("shard 3/3") && e.contains("incomplete"), "{e}");
     assert!(!out.join("runs.csv").exists());
 }

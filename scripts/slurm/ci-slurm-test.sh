@@ -9,7 +9,7 @@
 # SHARDS (default 3) tasks with scripts/slurm/sweep.sbatch (each task runs
 # `kizuna sweep SWEEP --shard K/N --out OUT/shard-K --resume ARGS`), then `kizuna merge
 # OUT/shard-1 … OUT/shard-N --out OUT/merged` in a dependent job (afterok), runs the same sweep
-# locally (`kizuna sweep SWEEP --out local ARGS`) and compares runs.csv, points.csv,
+# locally (`kizuna sweep SWEEP --out local ARGS`) and compares runs.csv, points.csv, their .parquet twins,
 # manifest.json (and morris.csv) byte for byte. The scripts run as documented: shards draw no
 # plots and the merge job plots (no --no-plots anywhere). ARGS defaults, for the default sweep
 # only, to --set's that shorten each run of the base to 1992–2000 without shocks or events
@@ -179,7 +179,7 @@ ls "$OUT"/merged/plots/*.png >/dev/null 2>&1 || { echo "FAIL: the merge job drew
 
 "$KIZUNA" -q sweep "$SWEEP" --out "$WORK/local" --threads 2 ${SWEEP_ARGS[@]+"${SWEEP_ARGS[@]}"}
 status=0
-for f in runs.csv points.csv manifest.json morris.csv; do
+for f in runs.csv points.csv runs.parquet points.parquet manifest.json morris.csv; do
   if [ -e "$WORK/local/$f" ] || [ -e "$OUT/merged/$f" ]; then
     if cmp "$WORK/local/$f" "$OUT/merged/$f"; then
       echo "same: $f ($(wc -l < "$WORK/local/$f") lines)"

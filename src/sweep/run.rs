@@ -17,6 +17,7 @@ pub use crate::journal::Progress;
 use crate::journal::{self, Journal, Reporter, journal_line};
 use crate::model::{Counterfactuals, Schedule, run_replication_scheduled};
 use crate::scenario::document::ResolvedDocument;
+use crate::table::{Formats, Table, Values};
 
 /// Builds the scenario with the given overrides (key path → value), sets its seed, runs one
 /// replication and returns the result. Must be deterministic in its arguments.
@@ -109,6 +110,8 @@ pub struct RunOptions {
     /// Continue an existing journal in the output directory.
     pub resume: bool,
     pub progress: Progress,
+    /// Formats of `runs` and `points` (`--format`); morris/sobol tables are CSV only.
+    pub formats: Formats,
 }
 
 impl Default for RunOptions {
@@ -118,6 +121,7 @@ impl Default for RunOptions {
             shard: None,
             resume: false,
             progress: Progress::Auto,
+            formats: Formats::default(),
         }
     }
 }
@@ -298,6 +302,23 @@ fn fmt_opt(v: Option<f64>) -> String {
     crate::numfmt::opt_float(v)
 }
 
+/// A parameter column of runs/points.parquet: integers if every value is one, doubles if every
+/// value is a number, else the values as written in the CSV (strings, booleans).
+fn parameter_values(values: &[&toml::Value]) -> Values {
+    if values.iter().all(|v| v.is_integer()) {
+        Values::Int(values.iter().filter_map(|v| v.as_integer()).collect())
+    } else if values.iter().all(|v| v.is_integer() || v.is_float()) {
+        Values::Float(
+            values
+                .iter()
+                .map(|v| v.as_float().or_else(|| v.as_integer().map(|i| i as f64)))
+                .collect(),
+        )
+    } else {
+        Values::Str(values.iter().map(|v| fmt_value(v)).collect())
+    }
+}
+
 fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), SweepError> {
     journal::write_atomic(path, bytes).map_err(|(p, e)| SweepError::io(&p, e))
 }
@@ -343,6 +364,7 @@ fn write_outputs(
     points: &[Vec<toml::Value>],
     rows: &dyn Fn(u64) -> Vec<Option<f64>>,
     out_dir: &Path,
+    formats: Formats,
 ) -> Result<Vec<PathBuf>, SweepError> {
     let r = spec.replications as u64;
     let keys: Vec<String> = spec.parameters.iter().map(|p| p.key.clone()).collect();
@@ -366,9 +388,44 @@ fn write_outputs(
         rec.extend(rows(i).into_iter().map(fmt_opt));
         rec
     });
-    let path = out_dir.join("runs.csv");
-    write_atomic(&path, &csv_bytes(header, runs)?)?;
-    files.push(path);
+    let mut file_names = Vec::new();
+    if formats.csv {
+        let path = out_dir.join("runs.csv");
+        write_atomic(&path, &csv_bytes(header, runs)?)?;
+        files.push(path);
+        file_names.push("runs.csv");
+    }
+    if formats.parquet {
+        let n = points.len() as u64 * r;
+        let mut t = Table::new();
+        t.push(
+            "point_id",
+            Values::Int((0..n).map(|i| (i / r) as i64).collect()),
+        );
+        t.push(
+            "replication",
+            Values::Int((0..n).map(|i| (i % r) as i64).collect()),
+        );
+        t.push(
+            "seed",
+            Values::UInt((0..n).map(|i| run_seed(seed, (i % r) as u32)).collect()),
+        );
+        for (j, key) in keys.iter().enumerate() {
+            let values: Vec<&toml::Value> = (0..n).map(|i| &points[(i / r) as usize][j]).collect();
+            t.push(key.clone(), parameter_values(&values));
+        }
+        let metric_rows: Vec<Vec<Option<f64>>> = (0..n).map(rows).collect();
+        for (j, name) in names.iter().enumerate() {
+            t.push(
+                name.clone(),
+                Values::Float(metric_rows.iter().map(|row| row[j]).collect()),
+            );
+        }
+        let path = out_dir.join("runs.parquet");
+        write_atomic(&path, &t.to_parquet().map_err(SweepError::Other)?)?;
+        files.push(path);
+        file_names.push("runs.parquet");
+    }
 
     // points.csv, keeping the per-point mean of each metric for Morris.
     let mut header: Vec<String> = vec!["point_id".into()];
@@ -380,6 +437,8 @@ fn write_outputs(
     }
     let mut means: Vec<Vec<Option<f64>>> = Vec::with_capacity(points.len());
     let mut prow = Vec::with_capacity(points.len());
+    // Per metric, the five statistics of every point (points.parquet).
+    let mut stats: Vec<[Vec<Option<f64>>; 5]> = vec![Default::default(); names.len()];
     for (p, pt) in points.iter().enumerate() {
         let reps: Vec<Vec<Option<f64>>> = (0..r).map(|rep| rows(p as u64 * r + rep)).collect();
         let mut rec = vec![p.to_string()];
@@ -389,16 +448,37 @@ fn write_outputs(
             let col: Vec<Option<f64>> = reps.iter().map(|row| row[j]).collect();
             let s = summarise(&col);
             m.push(s.mean);
+            for (k, v) in [s.mean, s.sd, s.q05, s.q50, s.q95].into_iter().enumerate() {
+                stats[j][k].push(v);
+            }
             rec.extend([s.mean, s.sd, s.q05, s.q50, s.q95].map(fmt_opt));
         }
         means.push(m);
         prow.push(rec);
     }
-    let path = out_dir.join("points.csv");
-    write_atomic(&path, &csv_bytes(header, prow.into_iter())?)?;
-    files.push(path);
-
-    let mut file_names = vec!["runs.csv", "points.csv"];
+    if formats.csv {
+        let path = out_dir.join("points.csv");
+        write_atomic(&path, &csv_bytes(header, prow.into_iter())?)?;
+        files.push(path);
+        file_names.push("points.csv");
+    }
+    if formats.parquet {
+        let mut t = Table::new();
+        t.push("point_id", Values::Int((0..points.len() as i64).collect()));
+        for (j, key) in keys.iter().enumerate() {
+            let values: Vec<&toml::Value> = points.iter().map(|p| &p[j]).collect();
+            t.push(key.clone(), parameter_values(&values));
+        }
+        for (n, columns) in names.iter().zip(stats) {
+            for (s, values) in ["mean", "sd", "q05", "q50", "q95"].iter().zip(columns) {
+                t.push(format!("{n}.{s}"), Values::Float(values));
+            }
+        }
+        let path = out_dir.join("points.parquet");
+        write_atomic(&path, &t.to_parquet().map_err(SweepError::Other)?)?;
+        files.push(path);
+        file_names.push("points.parquet");
+    }
     if let Design::Morris {
         trajectories,
         levels,
@@ -737,6 +817,7 @@ pub fn run_sweep(
             &points,
             &|i| rows[&i].clone(),
             out_dir,
+            options.formats,
         )?;
     }
     Ok(outcome)
@@ -749,7 +830,11 @@ fn short(h: &str) -> &str {
 /// Combines shard directories into the final files in `out_dir`, byte-identical to a
 /// single-machine sweep. Refuses shards of different sweeps, duplicate or missing shards, and
 /// incomplete shards.
-pub fn merge(dirs: &[PathBuf], out_dir: &Path) -> Result<SweepOutcome, SweepError> {
+pub fn merge(
+    dirs: &[PathBuf],
+    out_dir: &Path,
+    formats: Formats,
+) -> Result<SweepOutcome, SweepError> {
     if dirs.is_empty() {
         return Err(SweepError::Other(
             "merge needs at least one shard directory".into(),
@@ -852,6 +937,7 @@ pub fn merge(dirs: &[PathBuf], out_dir: &Path) -> Result<SweepOutcome, SweepErro
         &points,
         &row,
         out_dir,
+        formats,
     )?;
     Ok(SweepOutcome {
         hash: stored.hash,
