@@ -5,7 +5,7 @@ use crate::calibrate;
 use crate::model::Config;
 use crate::observed;
 use crate::output::{self, Manifest, StagedDir};
-use crate::plot::{self, PlotOptions};
+use crate::plot::{self, PlotFormat, PlotOptions};
 use crate::runner;
 use crate::scenario::{self, LoadedScenario, builtin, diagnostics::Diagnostics, raw::RawScenario};
 use crate::sweep;
@@ -83,6 +83,9 @@ pub enum Command {
             default_value = "csv,parquet"
         )]
         format: Vec<Format>,
+        /// Image format of the plots: png, svg (text as text, fonts embedded) or both.
+        #[arg(long, value_enum, default_value = "png")]
+        plot_format: PlotFormat,
     },
     /// Validate scenario files (or sweep files) and print a short summary of each.
     Check {
@@ -99,6 +102,9 @@ pub enum Command {
         /// Time-series columns to fan-chart (e.g. fdi_stock_usd.VNM-JPN) [default: key indicators].
         #[arg(long = "indicator")]
         indicators: Vec<String>,
+        /// Image format of the plots: png, svg (text as text, fonts embedded) or both.
+        #[arg(long, value_enum, default_value = "png")]
+        plot_format: PlotFormat,
     },
     /// Compare a run's indicators with observed series and report per-series errors.
     Fit {
@@ -147,6 +153,9 @@ pub enum Command {
             default_value = "csv,parquet"
         )]
         format: Vec<Format>,
+        /// Image format of the plots: png, svg (text as text, fonts embedded) or both.
+        #[arg(long, value_enum, default_value = "png")]
+        plot_format: PlotFormat,
     },
     /// Fit free parameters to data jointly over scenarios (ABC-SMC or Nelder–Mead; see docs/CALIBRATION.md).
     Calibrate {
@@ -186,6 +195,9 @@ pub enum Command {
             default_value = "csv,parquet"
         )]
         format: Vec<Format>,
+        /// Image format of the plots: png, svg (text as text, fonts embedded) or both.
+        #[arg(long, value_enum, default_value = "png")]
+        plot_format: PlotFormat,
     },
     /// Print the reference of every scenario key (Markdown).
     Reference,
@@ -236,6 +248,9 @@ pub enum Command {
         /// Skip the plots.
         #[arg(long)]
         no_plots: bool,
+        /// Image format of the plots: png, svg (text as text, fonts embedded) or both.
+        #[arg(long, value_enum, default_value = "png")]
+        plot_format: PlotFormat,
     },
     /// Print the indicator catalogue: name, scope, unit, yearly aggregation, description.
     Indicators {
@@ -243,7 +258,8 @@ pub enum Command {
         #[arg(long, value_enum, default_value = "text")]
         format: TableFormat,
     },
-    /// Print the JSON Schema of scenario files (for editors; see docs/EDITORS.md).
+    /// Print the JSON Schema of scenario, sweep or calibration files (for editors; see
+    /// docs/EDITORS.md).
     Schema {
         /// Which file type.
         #[arg(value_enum, default_value = "scenario")]
@@ -284,6 +300,10 @@ pub enum TableFormat {
 pub enum SchemaKind {
     /// Scenario files (`scenarios/*.toml`).
     Scenario,
+    /// Sweep files (`scenarios/sweeps/*.toml`, docs/SWEEPS.md).
+    Sweep,
+    /// Calibration files (`scenarios/calibration/*.toml`, docs/CALIBRATION.md).
+    Calibration,
 }
 
 /// Errors mapped to exit codes.
@@ -338,6 +358,7 @@ pub fn run_cli(cli: Cli) -> Result<(), CliError> {
             save_at,
             from,
             format,
+            plot_format,
         } => cmd_run(
             scenario.as_deref(),
             out,
@@ -354,6 +375,7 @@ pub fn run_cli(cli: Cli) -> Result<(), CliError> {
                     .zip(save_at.get(1).map(PathBuf::from)),
                 from,
                 formats: Formats::from_list(&format),
+                plot_format,
             },
             quiet,
         ),
@@ -362,7 +384,11 @@ pub fn run_cli(cli: Cli) -> Result<(), CliError> {
             out!("{}", list_text().trim_end());
             Ok(())
         }
-        Command::Plot { dir, indicators } => cmd_plot(&dir, indicators),
+        Command::Plot {
+            dir,
+            indicators,
+            plot_format,
+        } => cmd_plot(&dir, indicators, plot_format),
         Command::Fit { dir, data } => cmd_fit(&dir, data.as_deref()),
         Command::Calibrate {
             calibration,
@@ -382,6 +408,7 @@ pub fn run_cli(cli: Cli) -> Result<(), CliError> {
             no_plots,
             dry_run,
             format,
+            plot_format,
         } => cmd_sweep(
             &sweep,
             out,
@@ -393,6 +420,7 @@ pub fn run_cli(cli: Cli) -> Result<(), CliError> {
             no_plots,
             dry_run,
             sweep_formats(&format, no_plots)?,
+            plot_format,
             quiet,
         ),
         Command::Merge {
@@ -400,11 +428,13 @@ pub fn run_cli(cli: Cli) -> Result<(), CliError> {
             out,
             no_plots,
             format,
+            plot_format,
         } => cmd_merge(
             &dirs,
             &out,
             no_plots,
             sweep_formats(&format, no_plots)?,
+            plot_format,
             quiet,
         ),
         Command::Reference => {
@@ -427,6 +457,7 @@ pub fn run_cli(cli: Cli) -> Result<(), CliError> {
             at,
             sets,
             no_plots,
+            plot_format,
         } => cmd_compare(
             &scenarios,
             &CompareArgs {
@@ -438,6 +469,7 @@ pub fn run_cli(cli: Cli) -> Result<(), CliError> {
                 at,
                 sets,
                 no_plots,
+                plot_format,
                 quiet,
             },
         ),
@@ -458,6 +490,8 @@ pub fn run_cli(cli: Cli) -> Result<(), CliError> {
         Command::Schema { kind } => {
             let schema = match kind {
                 SchemaKind::Scenario => scenario::json_schema(),
+                SchemaKind::Sweep => crate::sweep::spec::json_schema(),
+                SchemaKind::Calibration => crate::calibrate::schema::json_schema(),
             };
             out!(
                 "{}",
@@ -654,6 +688,8 @@ struct RunOptions {
     from: Option<PathBuf>,
     /// `--format`.
     formats: Formats,
+    /// `--plot-format`.
+    plot_format: PlotFormat,
 }
 
 fn cmd_run(
@@ -672,6 +708,7 @@ fn cmd_run(
         save_at,
         from,
         formats,
+        plot_format,
     } = options;
     let started = Instant::now();
     let loaded = load_scenario(spec, sets, seed, replications)?;
@@ -768,7 +805,10 @@ fn cmd_run(
         let written = plot::plot_run_dir(
             &staged.staging,
             &observed::overlay_points(&observations),
-            &PlotOptions::default(),
+            &PlotOptions {
+                format: plot_format,
+                ..PlotOptions::default()
+            },
         )
         .map_err(|e| CliError::Failure(format!("plotting failed: {e}")))?;
         plots = written.len();
@@ -998,10 +1038,14 @@ pub fn file_spelling(variant: &str) -> String {
     s
 }
 
-fn cmd_plot(dir: &Path, indicators: Vec<String>) -> Result<(), CliError> {
+fn cmd_plot(dir: &Path, indicators: Vec<String>, format: PlotFormat) -> Result<(), CliError> {
     if dir.join("compare.csv").exists() {
-        let written = plot::plot_compare_dir(dir, &PlotOptions::default())
-            .map_err(|e| CliError::Input(e.to_string()))?;
+        let opts = PlotOptions {
+            format,
+            ..PlotOptions::default()
+        };
+        let written =
+            plot::plot_compare_dir(dir, &opts).map_err(|e| CliError::Input(e.to_string()))?;
         out!(
             "wrote {} plots into {}",
             written.len(),
@@ -1015,6 +1059,7 @@ fn cmd_plot(dir: &Path, indicators: Vec<String>) -> Result<(), CliError> {
                 dir,
                 &PlotOptions {
                     indicators,
+                    format,
                     ..PlotOptions::default()
                 },
             )
@@ -1037,6 +1082,7 @@ fn cmd_plot(dir: &Path, indicators: Vec<String>) -> Result<(), CliError> {
         &observed::overlay_points(&observations),
         &PlotOptions {
             indicators,
+            format,
             ..PlotOptions::default()
         },
     )
@@ -1253,6 +1299,7 @@ fn cmd_sweep(
     no_plots: bool,
     dry_run: bool,
     formats: Formats,
+    plot_format: PlotFormat,
     quiet: bool,
 ) -> Result<(), CliError> {
     let started = Instant::now();
@@ -1297,7 +1344,11 @@ fn cmd_sweep(
     let mut plots = 0;
     // A shard has no manifest.json to plot from: `kizuna merge` plots the whole sweep.
     if !no_plots && shard.is_none() && !outcome.files.is_empty() {
-        plots = plot::plot_sweep_dir(&out_dir, &PlotOptions::default())
+        let opts = PlotOptions {
+            format: plot_format,
+            ..PlotOptions::default()
+        };
+        plots = plot::plot_sweep_dir(&out_dir, &opts)
             .map_err(|e| CliError::Failure(format!("plotting failed: {e}")))?
             .len();
     }
@@ -1447,6 +1498,7 @@ fn cmd_merge(
     out: &Path,
     no_plots: bool,
     formats: Formats,
+    plot_format: PlotFormat,
     quiet: bool,
 ) -> Result<(), CliError> {
     let outcome = sweep::merge(dirs, out, formats).map_err(|e| CliError::Input(e.to_string()))?;
@@ -1459,7 +1511,11 @@ fn cmd_merge(
             .map_err(|e| CliError::Failure(format!("cannot write into {}: {e}", out.display())))?;
     }
     if !no_plots {
-        plot::plot_sweep_dir(out, &PlotOptions::default())
+        let opts = PlotOptions {
+            format: plot_format,
+            ..PlotOptions::default()
+        };
+        plot::plot_sweep_dir(out, &opts)
             .map_err(|e| CliError::Failure(format!("plotting failed: {e}")))?;
     }
     if !quiet {
@@ -1483,6 +1539,7 @@ struct CompareArgs {
     at: Vec<String>,
     sets: Vec<String>,
     no_plots: bool,
+    plot_format: PlotFormat,
     quiet: bool,
 }
 
@@ -1642,7 +1699,11 @@ fn cmd_compare(specs: &[String], args: &CompareArgs) -> Result<(), CliError> {
         .map_err(io)?;
     let mut plots = 0;
     if !args.no_plots {
-        plots = plot::plot_compare_dir(&staged.staging, &PlotOptions::default())
+        let opts = PlotOptions {
+            format: args.plot_format,
+            ..PlotOptions::default()
+        };
+        plots = plot::plot_compare_dir(&staged.staging, &opts)
             .map_err(|e| CliError::Failure(format!("plotting failed: {e}")))?
             .len();
     }

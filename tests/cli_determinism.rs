@@ -13,8 +13,13 @@ use std::sync::OnceLock;
 use support::*;
 
 /// Files that must be byte-identical between runs of the same scenario and seed.
-const RESULT_FILES: [&str; 8] = [
+const RESULT_FILES: [&str; 13] = [
     "timeseries.csv",
+    "timeseries.parquet",
+    "timeseries_long.parquet",
+    "summary.parquet",
+    "resilience.parquet",
+    "resilience_paths.parquet",
     "summary.csv",
     "summary_stats.csv",
     "resilience.csv",

@@ -16,7 +16,13 @@ use support::{KIZUNA, Run, SHORT, csv_header, manifest};
 const BASE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/vietnam_japan.toml");
 
 /// The final files of a sweep, compared byte for byte.
-const FINAL_FILES: [&str; 3] = ["runs.csv", "points.csv", "manifest.json"];
+const FINAL_FILES: [&str; 5] = [
+    "runs.csv",
+    "points.csv",
+    "runs.parquet",
+    "points.parquet",
+    "manifest.json",
+];
 
 /// A sweep file over `parameters.trust.negativity_weight` (`values`) and
 /// `programmes[jica_experts_liaison].dose` (`doses`), two metrics, `replications` replications.

@@ -1,5 +1,6 @@
 //! The researcher's toolbox: `kizuna indicators` (and the committed docs/INDICATORS.md),
-//! `kizuna schema` (validates every built-in scenario, rejects broken ones), `kizuna completions`
+//! `kizuna schema` (scenario: validates every built-in scenario, rejects broken ones; sweep and
+//! calibration: every file of scenarios/sweeps and scenarios/calibration), `kizuna completions`
 //! and the human-readable `kizuna check` summary.
 
 #[path = "cli_support.rs"]
@@ -100,6 +101,105 @@ fn schema_rejects_broken_scenarios() {
     assert!(
         !errors(&v, &bad).is_empty(),
         "a misspelt shock key was accepted"
+    );
+}
+
+fn schema_of(kind: &str) -> jsonschema::Validator {
+    let r = kizuna(["schema", kind]);
+    r.expect_code(0).expect_no_panic();
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).expect("schema is JSON");
+    assert_eq!(v["$schema"], "https://json-schema.org/draft/2020-12/schema");
+    assert_eq!(v["$id"], format!("urn:kizuna:schema:{kind}"));
+    jsonschema::validator_for(&v).expect("a valid JSON Schema")
+}
+
+/// Every `.toml` file directly in `dir` (relative to the repository), with its text.
+fn toml_files(dir: &str) -> Vec<(std::path::PathBuf, String)> {
+    let mut files: Vec<_> = std::fs::read_dir(repo_root().join(dir))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+        .collect();
+    files.sort();
+    assert!(!files.is_empty(), "no files in {dir}");
+    files
+        .into_iter()
+        .map(|p| {
+            let text = std::fs::read_to_string(&p).unwrap();
+            (p, text)
+        })
+        .collect()
+}
+
+#[test]
+fn sweep_schema_validates_every_sweep_file_and_rejects_broken_ones() {
+    let v = schema_of("sweep");
+    let mut files = toml_files("scenarios/sweeps");
+    files.push((
+        repo_root().join("scripts/slurm/ci-sweep.toml"),
+        std::fs::read_to_string(repo_root().join("scripts/slurm/ci-sweep.toml")).unwrap(),
+    ));
+    for (path, text) in &files {
+        let e = errors(&v, &toml_to_json(text));
+        assert!(e.is_empty(), "{}: {e:#?}", path.display());
+    }
+    let base = toml_to_json(&files[0].1);
+    let mut doc = base.clone();
+    doc["design"] = serde_json::json!("latin");
+    assert!(
+        !errors(&v, &doc).is_empty(),
+        "an unknown design was accepted"
+    );
+    let mut doc = base.clone();
+    doc["replicatons"] = serde_json::json!(3);
+    assert!(!errors(&v, &doc).is_empty(), "an unknown key was accepted");
+    let mut doc = base.clone();
+    doc["parameters"][0]["min"] = serde_json::json!("low");
+    assert!(!errors(&v, &doc).is_empty(), "a string min was accepted");
+    let mut doc = base;
+    doc["metrics"][0]["stat"] = serde_json::json!("median");
+    assert!(!errors(&v, &doc).is_empty(), "an unknown stat was accepted");
+}
+
+#[test]
+fn calibration_schema_validates_every_calibration_file_and_rejects_broken_ones() {
+    let v = schema_of("calibration");
+    let files = toml_files("scenarios/calibration");
+    for (path, text) in &files {
+        let e = errors(&v, &toml_to_json(text));
+        assert!(e.is_empty(), "{}: {e:#?}", path.display());
+    }
+    let base = toml_to_json(&files[0].1);
+    let mut doc = base.clone();
+    doc.as_object_mut().unwrap().remove("seed");
+    assert!(
+        !errors(&v, &doc).is_empty(),
+        "a file without seed was accepted"
+    );
+    let mut doc = base.clone();
+    doc["algorithm"] =
+        serde_json::json!({"kind": "nelder-mead", "max_evaluations": 50, "particles": 30});
+    assert!(
+        !errors(&v, &doc).is_empty(),
+        "an ABC-SMC key under nelder-mead was accepted"
+    );
+    let mut doc = base.clone();
+    doc["algorithm"]["kind"] = serde_json::json!("annealing");
+    assert!(
+        !errors(&v, &doc).is_empty(),
+        "an unknown algorithm was accepted"
+    );
+    let mut doc = base.clone();
+    doc["windows"]["train"] = serde_json::json!([1992]);
+    assert!(
+        !errors(&v, &doc).is_empty(),
+        "a one-year window was accepted"
+    );
+    let mut doc = base;
+    doc["parameters"][0]["scale"] = serde_json::json!("exp");
+    assert!(
+        !errors(&v, &doc).is_empty(),
+        "an unknown scale was accepted"
     );
 }
 

@@ -419,6 +419,7 @@ mod plots {
             width: 800,
             height: 500,
             indicators: vec![],
+            ..PlotOptions::default()
         };
         let first = plot_run_dir(tmp.path(), &observed(), &opts).unwrap();
         let bytes = read_all(&first);
@@ -453,6 +454,7 @@ mod plots {
             width: 900,
             height: 600,
             indicators: vec!["trade_usd_per_q.VNM-JPN".into()],
+            ..PlotOptions::default()
         };
         for p in plot_run_dir(tmp.path(), &[], &opts).unwrap() {
             check_png(&p, 900, 600);
@@ -549,6 +551,7 @@ mod plots {
             width: 800,
             height: 500,
             indicators: vec![],
+            ..PlotOptions::default()
         };
         let pa = plot_sweep_dir(a.path(), &opts).unwrap();
         let pb = plot_sweep_dir(b.path(), &opts).unwrap();
@@ -683,6 +686,7 @@ mod plots {
             width: 800,
             height: 500,
             indicators: vec![],
+            ..PlotOptions::default()
         };
         plot_run_dir(&small, &observed(), &opts).unwrap();
         let s3 = base.join("sweep3");

@@ -12,6 +12,7 @@ pub mod model;
 pub mod nelder_mead;
 mod plots;
 pub mod run;
+pub mod schema;
 pub mod spec;
 
 pub use model::Objective;

@@ -404,7 +404,25 @@ fn join(at: &str, key: &str) -> String {
     }
 }
 
-const TOP_KEYS: [&str; 11] = [
+/// The keys of each table of a calibration file (the schema in `schema.rs` is checked against
+/// them).
+pub(crate) const WINDOW_KEYS: [&str; 2] = ["train", "holdout"];
+pub(crate) const ABC_SMC_KEYS: [&str; 6] = [
+    "kind",
+    "particles",
+    "generations",
+    "quantile",
+    "min_acceptance",
+    "max_evaluations",
+];
+pub(crate) const NELDER_MEAD_KEYS: [&str; 3] = ["kind", "max_evaluations", "tolerance"];
+pub(crate) const SCENARIO_KEYS: [&str; 3] = ["id", "file", "set"];
+pub(crate) const PARAMETER_KEYS: [&str; 5] = ["key", "min", "max", "scale", "pair_specific"];
+pub(crate) const TARGET_KEYS: [&str; 4] = ["scenario", "series", "scope", "weight"];
+pub(crate) const PATTERN_KEYS: [&str; 7] =
+    ["scenario", "column", "from", "to", "min", "max", "weight"];
+
+pub(crate) const TOP_KEYS: [&str; 11] = [
     "name",
     "seed",
     "replications",
@@ -481,7 +499,7 @@ fn validate(t: &toml::Table, ds: &mut Vec<Diagnostic>) -> CalibrationSpec {
     let (mut train, mut holdout) = ((0, 0), None);
     match r.table(t, "", "windows") {
         Some(w) => {
-            r.unknown(w, "windows", &["train", "holdout"]);
+            r.unknown(w, "windows", &WINDOW_KEYS);
             train = r.window(w, "windows", "train", true).unwrap_or((0, 0));
             holdout = r.window(w, "windows", "holdout", false);
             if let Some((h0, _)) = holdout
@@ -518,18 +536,7 @@ fn validate(t: &toml::Table, ds: &mut Vec<Diagnostic>) -> CalibrationSpec {
             let kind = r.string(a, "algorithm", "kind", true).unwrap_or_default();
             match kind.as_str() {
                 "abc-smc" => {
-                    r.unknown(
-                        a,
-                        "algorithm",
-                        &[
-                            "kind",
-                            "particles",
-                            "generations",
-                            "quantile",
-                            "min_acceptance",
-                            "max_evaluations",
-                        ],
-                    );
+                    r.unknown(a, "algorithm", &ABC_SMC_KEYS);
                     let particles = r
                         .integer(a, "algorithm", "particles", true, (4, 1_000_000))
                         .unwrap_or(4) as u32;
@@ -564,7 +571,7 @@ fn validate(t: &toml::Table, ds: &mut Vec<Diagnostic>) -> CalibrationSpec {
                     }
                 }
                 "nelder-mead" => {
-                    r.unknown(a, "algorithm", &["kind", "max_evaluations", "tolerance"]);
+                    r.unknown(a, "algorithm", &NELDER_MEAD_KEYS);
                     let max_evaluations = r
                         .integer(a, "algorithm", "max_evaluations", true, (2, i64::MAX))
                         .unwrap_or(2) as u64;
@@ -600,7 +607,7 @@ fn validate(t: &toml::Table, ds: &mut Vec<Diagnostic>) -> CalibrationSpec {
 
     let mut scenarios: Vec<ScenarioSpec> = Vec::new();
     for (at, s) in r.tables(t, "scenarios") {
-        r.unknown(s, &at, &["id", "file", "set"]);
+        r.unknown(s, &at, &SCENARIO_KEYS);
         let id = r.string(s, &at, "id", true).unwrap_or_default();
         let file = r.string(s, &at, "file", true).unwrap_or_default();
         if !id.is_empty() && scenarios.iter().any(|x| x.id == id) {
@@ -653,7 +660,7 @@ fn validate(t: &toml::Table, ds: &mut Vec<Diagnostic>) -> CalibrationSpec {
 
     let mut parameters: Vec<ParameterSpec> = Vec::new();
     for (at, p) in r.tables(t, "parameters") {
-        r.unknown(p, &at, &["key", "min", "max", "scale", "pair_specific"]);
+        r.unknown(p, &at, &PARAMETER_KEYS);
         let key = r.string(p, &at, "key", true).unwrap_or_default();
         if key.contains('[') || key.contains(']') || key.starts_with('.') || key.ends_with('.') {
             r.ds.push(diag(
@@ -712,7 +719,7 @@ fn validate(t: &toml::Table, ds: &mut Vec<Diagnostic>) -> CalibrationSpec {
 
     let mut targets = Vec::new();
     for (at, g) in r.tables(t, "targets") {
-        r.unknown(g, &at, &["scenario", "series", "scope", "weight"]);
+        r.unknown(g, &at, &TARGET_KEYS);
         let scenario = r.string(g, &at, "scenario", true).unwrap_or_default();
         check_scenario(&mut r, &format!("{at}.scenario"), &scenario);
         let series = r.string(g, &at, "series", true).unwrap_or_default();
@@ -746,11 +753,7 @@ fn validate(t: &toml::Table, ds: &mut Vec<Diagnostic>) -> CalibrationSpec {
     }
     let mut patterns = Vec::new();
     for (at, g) in r.tables(t, "patterns") {
-        r.unknown(
-            g,
-            &at,
-            &["scenario", "column", "from", "to", "min", "max", "weight"],
-        );
+        r.unknown(g, &at, &PATTERN_KEYS);
         let scenario = r.string(g, &at, "scenario", true).unwrap_or_default();
         check_scenario(&mut r, &format!("{at}.scenario"), &scenario);
         let column = r.string(g, &at, "column", true).unwrap_or_default();

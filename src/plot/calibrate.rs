@@ -86,7 +86,7 @@ fn grid_shape(n: usize) -> (usize, usize) {
 fn marginal_grid(dir: &Path, ms: &[MarginalPanel], f: &Fonts) -> Result<PathBuf, PlotError> {
     let path = dir.join("posterior_marginals.png");
     let bpath = path.clone();
-    let root = BitMapBackend::new(&bpath, SIZE).into_drawing_area();
+    let root = super::canvas::Canvas::new(&bpath, SIZE).into_drawing_area();
     let body = draw::titled(
         &root,
         f,
@@ -164,7 +164,7 @@ fn marginal_grid(dir: &Path, ms: &[MarginalPanel], f: &Fonts) -> Result<PathBuf,
 fn pair_grid(dir: &Path, ms: &[MarginalPanel], f: &Fonts) -> Result<PathBuf, PlotError> {
     let path = dir.join("posterior_pairs.png");
     let bpath = path.clone();
-    let root = BitMapBackend::new(&bpath, SIZE).into_drawing_area();
+    let root = super::canvas::Canvas::new(&bpath, SIZE).into_drawing_area();
     let body = draw::titled(
         &root,
         f,
@@ -248,7 +248,7 @@ fn fit_plot(dir: &Path, p: &FitPanel, f: &Fonts) -> Result<Option<PathBuf>, Plot
     }
     let path = dir.join(format!("fit_{}.png", style::file_part(&p.file_stem)));
     let bpath = path.clone();
-    let root = BitMapBackend::new(&bpath, SIZE).into_drawing_area();
+    let root = super::canvas::Canvas::new(&bpath, SIZE).into_drawing_area();
     let body = draw::titled(
         &root,
         f,
@@ -386,7 +386,7 @@ fn fit_plot(dir: &Path, p: &FitPanel, f: &Fonts) -> Result<Option<PathBuf>, Plot
 fn tolerance_plot(dir: &Path, gens: &[(u32, f64, f64)], f: &Fonts) -> Result<PathBuf, PlotError> {
     let path = dir.join("tolerance.png");
     let bpath = path.clone();
-    let root = BitMapBackend::new(&bpath, SIZE).into_drawing_area();
+    let root = super::canvas::Canvas::new(&bpath, SIZE).into_drawing_area();
     let body = draw::titled(
         &root,
         f,

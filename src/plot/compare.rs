@@ -114,12 +114,13 @@ pub(crate) fn plot_compare_dir(dir: &Path, opts: &PlotOptions) -> Result<Vec<Pat
             continue;
         }
         let name = if key.0 == "levels" {
-            "forest_levels.png".to_string()
+            format!("forest_levels.{}", super::canvas::image_ext())
         } else {
             format!(
-                "forest_{}_{}.png",
+                "forest_{}_{}.{}",
                 style::file_part(&key.0),
-                style::file_part(&key.1)
+                style::file_part(&key.1),
+                super::canvas::image_ext()
             )
         };
         let title = if key.0 == "levels" {
@@ -229,7 +230,7 @@ fn forest(
     let (x0, x1) = (lo - pad, hi + pad);
 
     let bpath = path.to_path_buf();
-    let root = BitMapBackend::new(&bpath, (w, h)).into_drawing_area();
+    let root = super::canvas::Canvas::new(&bpath, (w, h)).into_drawing_area();
     let subtitle = "Mean paired difference (same replications, common random numbers), % of the baseline mean; difference in units on the right";
     let body = draw::titled(&root, f, title, subtitle, path)?;
     let mut items = vec![

@@ -13,9 +13,9 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 use super::PlotError;
 use super::style::{self, FAMILY, Fonts};
 
-pub(crate) type Area<'a> = DrawingArea<BitMapBackend<'a>, Shift>;
+pub(crate) type Area<'a> = DrawingArea<super::canvas::Canvas<'a>, Shift>;
 pub(crate) type Chart<'a, 'b> =
-    ChartContext<'a, BitMapBackend<'b>, Cartesian2d<RangedCoordf64, RangedCoordf64>>;
+    ChartContext<'a, super::canvas::Canvas<'b>, Cartesian2d<RangedCoordf64, RangedCoordf64>>;
 
 /// Maps a plotters error to a `PlotError::Draw` naming the image file.
 pub(crate) fn de<E: Display>(path: &Path) -> impl Fn(E) -> PlotError + '_ {

@@ -28,6 +28,7 @@
 //!   95 % intervals.
 
 pub mod calibrate;
+mod canvas;
 mod compare;
 mod data;
 mod draw;
@@ -61,6 +62,43 @@ pub struct PlotOptions {
     pub height: u32,
     /// Time-series columns to draw fan charts for; empty means the default key set.
     pub indicators: Vec<String>,
+    /// PNG, SVG or both (`--plot-format`).
+    pub format: PlotFormat,
+}
+
+/// Image formats of the plots (`--plot-format png|svg|both`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum PlotFormat {
+    /// PNG images (what `kizuna brief` embeds).
+    #[default]
+    Png,
+    /// SVG images: text as text, with the embedded fonts, scalable.
+    Svg,
+    /// Both, side by side.
+    Both,
+}
+
+impl PlotFormat {
+    fn extensions(self) -> &'static [&'static str] {
+        match self {
+            PlotFormat::Png => &["png"],
+            PlotFormat::Svg => &["svg"],
+            PlotFormat::Both => &["png", "svg"],
+        }
+    }
+}
+
+/// Runs one pass of a plot routine per image format and returns every file written, sorted.
+fn per_format(
+    opts: &PlotOptions,
+    pass: impl Fn() -> Result<Vec<PathBuf>, PlotError>,
+) -> Result<Vec<PathBuf>, PlotError> {
+    let mut written = Vec::new();
+    for ext in opts.format.extensions() {
+        written.extend(canvas::with_image_ext(ext, &pass)?);
+    }
+    written.sort();
+    Ok(written)
 }
 
 impl Default for PlotOptions {
@@ -69,6 +107,7 @@ impl Default for PlotOptions {
             width: 1600,
             height: 1000,
             indicators: Vec::new(),
+            format: PlotFormat::Png,
         }
     }
 }
@@ -131,7 +170,7 @@ pub fn plot_run_dir(
 ) -> Result<Vec<PathBuf>, PlotError> {
     style::check_size(dir, opts)?;
     style::register_fonts()?;
-    run::plot_run_dir(dir, observed, opts)
+    per_format(opts, || run::plot_run_dir(dir, observed, opts))
 }
 
 /// Draws all sweep plots for the sweep output directory `dir` (reads `runs.csv`, `points.csv`
@@ -139,7 +178,7 @@ pub fn plot_run_dir(
 pub fn plot_sweep_dir(dir: &Path, opts: &PlotOptions) -> Result<Vec<PathBuf>, PlotError> {
     style::check_size(dir, opts)?;
     style::register_fonts()?;
-    sweep::plot_sweep_dir(dir, opts)
+    per_format(opts, || sweep::plot_sweep_dir(dir, opts))
 }
 
 /// Draws the forest plots of a comparison directory (reads `compare.csv`) into `dir/plots/`.
@@ -147,5 +186,5 @@ pub fn plot_sweep_dir(dir: &Path, opts: &PlotOptions) -> Result<Vec<PathBuf>, Pl
 pub fn plot_compare_dir(dir: &Path, opts: &PlotOptions) -> Result<Vec<PathBuf>, PlotError> {
     style::check_size(dir, opts)?;
     style::register_fonts()?;
-    compare::plot_compare_dir(dir, opts)
+    per_format(opts, || compare::plot_compare_dir(dir, opts))
 }

@@ -66,7 +66,8 @@ fn file_name(prefix: &str, parts: &[&str]) -> String {
             s.push_str(&style::file_part(p));
         }
     }
-    s.push_str(".png");
+    s.push('.');
+    s.push_str(super::canvas::image_ext());
     s
 }
 
@@ -450,7 +451,7 @@ fn fan_chart(
     }
     let path = out.join(file_name("fan", &[column]));
     let bpath = path.clone();
-    let root = BitMapBackend::new(&bpath, (w, h)).into_drawing_area();
+    let root = super::canvas::Canvas::new(&bpath, (w, h)).into_drawing_area();
     let (plot, legend, body_h) = with_legend(&root, f, &title, &subtitle, &items, &[], &path)?;
     let mut chart = year_chart(
         &root,
@@ -708,7 +709,7 @@ impl<'t> ShockData<'t> {
         );
         let path = out.join(file_name("shock", &[shock, indicator]));
         let bpath = path.clone();
-        let root = BitMapBackend::new(&bpath, (w, h)).into_drawing_area();
+        let root = super::canvas::Canvas::new(&bpath, (w, h)).into_drawing_area();
         let (plot, legend, body_h) =
             with_legend(&root, f, &title, &subtitle, &items, &notes, &path)?;
         let mut chart = year_chart(
@@ -859,7 +860,7 @@ fn stacked(
     weights: &[f64],
     items: &[Item],
 ) -> Result<(), PlotError> {
-    let root = BitMapBackend::new(path, (w, h)).into_drawing_area();
+    let root = super::canvas::Canvas::new(path, (w, h)).into_drawing_area();
     let body = draw::titled(&root, f, title, subtitle, path)?;
     let lw = draw::legend_width(&root, f, items, &[]);
     let (bw, bh) = body.dim_in_pixel();

@@ -91,7 +91,7 @@ pub(super) fn scatter(
 
     let path = out_path(out, "scatter", &metric.name);
     let bpath = path.clone();
-    let root = BitMapBackend::new(&bpath, (w, h)).into_drawing_area();
+    let root = super::canvas::Canvas::new(&bpath, (w, h)).into_drawing_area();
     let title = format!("{label} against each parameter");
     let subtitle = format!(
         "{design} design, {} runs: dots are runs, the line a local linear smoother (LOWESS, span 2/3)",

@@ -95,9 +95,13 @@ pub(crate) fn plot_sobol(
             continue;
         }
         let (label, _, _) = metric_info(&metric);
-        let path = out.join(format!("sobol_{}.png", style::file_part(&metric)));
+        let path = out.join(format!(
+            "sobol_{}.{}",
+            style::file_part(&metric),
+            super::canvas::image_ext()
+        ));
         let bpath = path.clone();
-        let root = BitMapBackend::new(&bpath, (w, h)).into_drawing_area();
+        let root = super::canvas::Canvas::new(&bpath, (w, h)).into_drawing_area();
         let body = draw::titled(
             &root,
             f,
@@ -247,9 +251,13 @@ pub(crate) fn plot_morris(
         let max = pts.iter().fold(0.0f64, |a, p| a.max(p.1).max(p.2));
         let (factor, unit) = style::metric_scale(factor0, &unit0, max);
         let top = if max > 0.0 { max * factor * 1.15 } else { 1.0 };
-        let path = out.join(format!("morris_{}.png", style::file_part(&metric)));
+        let path = out.join(format!(
+            "morris_{}.{}",
+            style::file_part(&metric),
+            super::canvas::image_ext()
+        ));
         let bpath = path.clone();
-        let root = BitMapBackend::new(&bpath, (w, h)).into_drawing_area();
+        let root = super::canvas::Canvas::new(&bpath, (w, h)).into_drawing_area();
         let body = draw::titled(
             &root,
             f,

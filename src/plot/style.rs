@@ -7,8 +7,8 @@ use plotters::style::{FontStyle, RGBColor, register_font};
 
 use super::{PlotError, PlotOptions};
 
-static FONT_REGULAR: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
-static FONT_BOLD: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans-Bold.ttf");
+pub(crate) static FONT_REGULAR: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
+pub(crate) static FONT_BOLD: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans-Bold.ttf");
 
 /// The font family name every text element uses.
 pub(crate) const FAMILY: &str = "sans-serif";

@@ -367,7 +367,11 @@ pub(crate) fn plot_sweep_dir(dir: &Path, opts: &PlotOptions) -> Result<Vec<PathB
 }
 
 pub(super) fn out_path(out: &Path, prefix: &str, metric: &str) -> PathBuf {
-    out.join(format!("{prefix}_{}.png", style::file_part(metric)))
+    out.join(format!(
+        "{prefix}_{}.{}",
+        style::file_part(metric),
+        super::canvas::image_ext()
+    ))
 }
 
 fn pooled_note(params: &[Param], used: usize) -> String {
@@ -528,7 +532,7 @@ fn heatmap(
 
     let path = out_path(out, "heatmap", &metric.name);
     let bpath = path.clone();
-    let root = BitMapBackend::new(&bpath, (w, h)).into_drawing_area();
+    let root = super::canvas::Canvas::new(&bpath, (w, h)).into_drawing_area();
     let title = format!("{label}: mean");
     let subtitle = format!(
         "Mean over replications by {} and {}{}",
@@ -806,7 +810,7 @@ fn lines(
     ];
     let path = out_path(out, "lines", &metric.name);
     let bpath = path.clone();
-    let root = BitMapBackend::new(&bpath, (w, h)).into_drawing_area();
+    let root = super::canvas::Canvas::new(&bpath, (w, h)).into_drawing_area();
     let title = format!("{label} by {}", param_label(px));
     let subtitle = match (by, params.get(1)) {
         (Some(p), _) => format!(
@@ -1014,7 +1018,7 @@ fn tornado(
 
     let path = out_path(out, "tornado", &metric.name);
     let bpath = path.clone();
-    let root = BitMapBackend::new(&bpath, (w, h)).into_drawing_area();
+    let root = super::canvas::Canvas::new(&bpath, (w, h)).into_drawing_area();
     let title = format!("Effect of each parameter on {label}");
     let subtitle = "Mean at the top third of a parameter's values minus mean at the bottom third (all other parameters pooled)";
     let body = draw::titled(&root, f, &title, subtitle, &path)?;

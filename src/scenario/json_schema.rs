@@ -108,3 +108,24 @@ pub fn json_schema() -> Value {
     out.insert("$defs".into(), Value::Object(defs));
     Value::Object(out)
 }
+
+/// `$schema`, `$id` and `title` first, then the rest of a schemars root schema (for the sweep and
+/// calibration schemas, which need no `extends` handling).
+pub fn with_header(schema: Value, id: &str, title: &str) -> Value {
+    let Value::Object(rest) = schema else {
+        return schema;
+    };
+    let mut out = Map::new();
+    out.insert(
+        "$schema".into(),
+        Value::String("https://json-schema.org/draft/2020-12/schema".into()),
+    );
+    out.insert("$id".into(), Value::String(id.into()));
+    out.insert("title".into(), Value::String(title.into()));
+    for (k, v) in rest {
+        if !matches!(k.as_str(), "$schema" | "$id" | "title") {
+            out.insert(k, v);
+        }
+    }
+    Value::Object(out)
+}

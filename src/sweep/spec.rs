@@ -100,7 +100,7 @@ pub(crate) fn format_diagnostics(file: &str, what: &str, ds: &[Diagnostic]) -> S
     s
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum DesignKind {
     Grid,
@@ -124,7 +124,9 @@ impl DesignKind {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default, schemars::JsonSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Scale {
     #[default]
@@ -141,7 +143,7 @@ impl Scale {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Stat {
     Mean,
@@ -150,7 +152,7 @@ pub enum Stat {
     Max,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ResilienceMetric {
     Depth,
@@ -167,53 +169,120 @@ pub enum ResilienceMetric {
 
 // ----- the file as written -------------------------------------------------------------------
 
-#[derive(Debug, Deserialize)]
+/// A sweep file (`docs/SWEEPS.md`): a base scenario, the parameters varied, the design that
+/// picks their values, and the metrics read from every run.
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(title = "kizuna sweep file")]
 struct SweepFile {
+    /// Sweep name: a plain file name (`output/<name>/`, `manifest.json`).
     name: Option<String>,
+    /// Base scenario: a path relative to the sweep file, or a built-in scenario name.
     base: Option<String>,
+    /// Replications per design point (at least 1).
+    #[schemars(range(min = 1))]
     replications: Option<i64>,
+    /// Sweep seed [default: the base scenario's `run.seed`].
+    #[schemars(range(min = 0))]
     seed: Option<i64>,
+    /// How points are chosen.
     design: Option<DesignKind>,
+    /// Points of a `random`, `lhs` or `sobol` design; base samples N of `saltelli` (N(k+2) points).
+    #[schemars(range(min = 1))]
     samples: Option<i64>,
+    /// Morris: number of trajectories.
+    #[schemars(range(min = 1))]
     trajectories: Option<i64>,
+    /// Morris: levels of the grid (even).
+    #[schemars(range(min = 2))]
     levels: Option<i64>,
+    /// Cap on points × replications [default: 100000].
+    #[schemars(range(min = 1))]
     max_runs: Option<i64>,
+    /// The parameters varied (at least one).
     #[serde(default)]
     parameters: Vec<ParamFile>,
+    /// What is read from every run (at least one).
     #[serde(default)]
     metrics: Vec<MetricFile>,
 }
 
-#[derive(Debug, Deserialize)]
+/// A parameter value as a sweep file may list it.
+#[derive(schemars::JsonSchema)]
+#[serde(untagged)]
+#[allow(dead_code)] // only its schema is used
+enum ListedValue {
+    Number(f64),
+    Text(String),
+    Flag(bool),
+}
+
+/// One varied parameter: `values`, or a range `min`..`max`.
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct ParamFile {
+    /// Scenario key path, e.g. `parameters.trust.negativity_weight` or
+    /// `programmes[training].dose`; it must exist in the base scenario.
     key: Option<String>,
+    /// Explicit values (numbers, strings or booleans, one type).
+    #[schemars(with = "Option<Vec<ListedValue>>")]
     values: Option<Vec<toml::Value>>,
+    /// Lower end of a numeric range (below `max`).
+    #[schemars(with = "Option<f64>")]
     min: Option<toml::Value>,
+    /// Upper end of a numeric range.
+    #[schemars(with = "Option<f64>")]
     max: Option<toml::Value>,
+    /// Grid only: number of values from `min` to `max` inclusive.
+    #[schemars(range(min = 1))]
     count: Option<i64>,
+    /// `linear` (default) or `log` (needs `min > 0`).
     scale: Option<Scale>,
+    /// Round to the nearest integer (automatic when the base value is an integer).
     integer: Option<bool>,
 }
 
-#[derive(Debug, Deserialize)]
+/// One metric: `indicator` with `at` or `stat`, or `resilience`.
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct MetricFile {
+    /// Unique metric name (a column of runs.csv; no commas or quotes).
     name: Option<String>,
+    /// A time-series column, `<indicator>.<scope>` as in timeseries.csv.
     indicator: Option<String>,
+    /// The indicator's value in this quarter, e.g. `2030Q4`.
+    #[schemars(regex(pattern = r"^[0-9]{4}Q[1-4]$"))]
     at: Option<String>,
+    /// The indicator over the whole run.
     stat: Option<Stat>,
+    /// A resilience metric of one shock.
     resilience: Option<ResilienceFile>,
 }
 
-#[derive(Debug, Deserialize)]
+/// `resilience = { shock = "…", indicator = "…", metric = "…" }`.
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct ResilienceFile {
+    /// Id of a shock of the base scenario that measures resilience.
     shock: String,
+    /// One of the scenario's resilience columns.
     indicator: String,
+    /// Which metric (definitions in docs/OUTPUTS.md).
     metric: ResilienceMetric,
 }
+
+/// The JSON Schema of sweep files, as printed by `kizuna schema sweep`.
+pub fn json_schema() -> serde_json::Value {
+    let schema = schemars::schema_for!(SweepFile);
+    crate::scenario::json_schema::with_header(
+        schema.as_value().clone(),
+        SWEEP_SCHEMA_ID,
+        &format!("kizuna {} sweep file", env!("CARGO_PKG_VERSION")),
+    )
+}
+
+/// `$id` of the sweep schema.
+pub const SWEEP_SCHEMA_ID: &str = "urn:kizuna:schema:sweep";
 
 // ----- the validated spec --------------------------------------------------------------------
 
