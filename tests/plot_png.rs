@@ -5,7 +5,9 @@ use std::fmt::Write as _;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use kizuna::plot::{ObservedPoint, PlotError, PlotOptions, plot_run_dir, plot_sweep_dir};
+use kizuna::plot::{
+    ObservedPoint, PlotError, PlotFormat, PlotOptions, plot_run_dir, plot_sweep_dir,
+};
 
 // ---------------------------------------------------------------- synthetic fixtures
 
@@ -523,6 +525,74 @@ mod plots {
         assert!(got.contains(&"tornado_mean_trust.png".to_string()));
         for p in &out {
             check_png(p, 1600, 1000);
+        }
+    }
+
+    /// Every text element of an SVG uses the embedded font family, never a system one.
+    fn check_svg(path: &Path, title_word: Option<&str>) {
+        let text = fs::read_to_string(path).unwrap();
+        assert!(text.starts_with("<svg "), "{}", path.display());
+        assert!(
+            text.trim_end().ends_with("</svg>"),
+            "{} is cut short",
+            path.display()
+        );
+        assert!(text.contains("@font-face{font-family:\"kizuna-dejavu-sans\";font-weight:normal;src:url(data:font/ttf;base64,"));
+        let texts = text.matches("<text ").count();
+        assert!(texts > 5, "{}: {texts} text elements", path.display());
+        assert_eq!(
+            text.matches("font-family=\"kizuna-dejavu-sans\"").count(),
+            texts
+        );
+        assert!(!text.contains("font-family=\"sans-serif\""));
+        assert!(
+            title_word.is_none_or(|w| text.contains(w)),
+            "{}: no {title_word:?} as text",
+            path.display()
+        );
+    }
+
+    #[test]
+    fn svg_and_both_formats_write_svgs_with_text_and_embedded_fonts() {
+        let tmp = tempfile::tempdir().unwrap();
+        write_run_dir(tmp.path(), 2);
+        let opts = |format| PlotOptions {
+            width: 800,
+            height: 500,
+            format,
+            ..PlotOptions::default()
+        };
+        let png = names(&plot_run_dir(tmp.path(), &observed(), &opts(PlotFormat::Png)).unwrap());
+        let both = plot_run_dir(tmp.path(), &observed(), &opts(PlotFormat::Both)).unwrap();
+        let svgs: Vec<&PathBuf> = both
+            .iter()
+            .filter(|p| p.extension().unwrap() == "svg")
+            .collect();
+        assert_eq!(svgs.len(), png.len(), "one SVG per PNG");
+        for p in &svgs {
+            assert!(png.contains(&names(&[p.with_extension("png")])[0]));
+            check_svg(p, Some("Median"));
+        }
+        // svg alone writes the same SVG bytes as both, and no new PNG.
+        let svg_dir = tempfile::tempdir().unwrap();
+        write_run_dir(svg_dir.path(), 2);
+        let only = plot_run_dir(svg_dir.path(), &observed(), &opts(PlotFormat::Svg)).unwrap();
+        assert!(only.iter().all(|p| p.extension().unwrap() == "svg"));
+        for (a, b) in only.iter().zip(&svgs) {
+            assert_eq!(
+                fs::read(a).unwrap(),
+                fs::read(b).unwrap(),
+                "{}",
+                a.display()
+            );
+        }
+        let sweep = tempfile::tempdir().unwrap();
+        write_sweep_dir(sweep.path(), &three_params());
+        let out = plot_sweep_dir(sweep.path(), &opts(PlotFormat::Svg)).unwrap();
+        assert!(!out.is_empty());
+        for p in &out {
+            assert_eq!(p.extension().unwrap(), "svg");
+            check_svg(p, None);
         }
     }
 
