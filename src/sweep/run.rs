@@ -355,7 +355,9 @@ struct Manifest<'a> {
     files: Vec<&'static str>,
 }
 
-/// Writes runs.csv, points.csv, manifest.json (and morris.csv or sobol.csv) from complete rows.
+/// Writes runs.csv, points.csv (and/or their .parquet twins), manifest.json (and morris.csv or
+/// sobol.csv) from complete rows.
+#[allow(clippy::too_many_arguments)] // the sweep's settings, its rows and where and how to write them
 fn write_outputs(
     spec: &SweepSpec,
     seed: u64,
