@@ -34,6 +34,7 @@ fn opts(resume: bool) -> RunOptions {
         shard: None,
         resume,
         progress: Progress::Quiet,
+        formats: Default::default(),
     }
 }
 
