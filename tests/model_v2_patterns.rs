@@ -8,10 +8,11 @@
 //! | `dependent_concentrated_recipient_falls_deeper_at_equal_money_cut` | P7 at equal money | validation |
 //! | `mitigation_softens_partnership_losses_after_a_*`, `mitigation_changes_…_after_an_aid_cut_within_p3` | P3 bound | validation |
 //! | `p1_pair_trust_collapses_faster_than_it_recovers` | P1, pair level | validation |
-//! | `p6_aid_is_far_more_volatile_than_gdp` | P6 | validation (fails, ignored with the figure) |
-//!
-//! `mitigation_changes_…_after_an_aid_cut_within_p3` fails too and is ignored with its figures.
+//! | `p6_aid_is_far_more_volatile_than_gdp` | P6, Vietnam | validation |
+//! | `p6_holds_for_thailand_and_indonesia_with_the_same_parameters` | P6, other hosts | validation |
 //! | `p8_graduation_trajectory_of_the_default_replay` | P8 | ODA/GNI is a fit target (calibration); the trust dips and FDI after 2015 validate |
+//! | `p4_same_country_experience_lowers_the_hazard_more_than_same_block` | P4 | validation |
+//! | `programme_costs_come_out_of_the_funders_budget` | v2 sources of USD | mechanism |
 //!
 //! Calibration targets of the current defaults (fitted by hand, `kizuna fit`): the series in
 //! `data/` for Vietnam–Japan (ODA, FDI, trade, residents) and P2 (β₀). Nothing else here was
@@ -455,10 +456,6 @@ fn mitigation_softens_partnership_losses_after_a_scandal() {
 }
 
 #[test]
-#[ignore = "fails on the v2 model: after an aid cut, all mitigation on removes the loss area of \
-            pair trust (−100 % [−108, −92]; its depth −14 %) — pair trust stays inside the recovery \
-            band — beyond P3's 30 %; firm partnerships +14 % [−12, +39] and trade +11 % [−5, +26] \
-            (n.s.); reported on issue 8, not loosened"]
 fn mitigation_changes_partnership_losses_after_an_aid_cut_within_p3() {
     assert_mitigation_acts_within_p3("cut");
 }
@@ -663,7 +660,7 @@ fn programme_costs_come_out_of_the_funders_budget() {
 
 /// Three hosts for locational learning: A and B in one cultural block, C in another, all with the
 /// same culture and size, so only where an investor has been differs.
-fn three_hosts() -> Config {
+fn three_hosts(sets: &[String]) -> Config {
     let host = |code: &str, block: &str| {
         format!(
             "[[countries]]\ncode = \"{code}\"\nblock = \"{block}\"\n\
@@ -706,20 +703,20 @@ capital_usd_median = 2.0e8
         b = host("B", "south"),
         c = host("C", "west"),
     );
-    match from_text("three_hosts.toml", &text, &[]) {
+    match from_text("three_hosts.toml", &text, sets) {
         Ok(s) => s.config,
         Err(e) => panic!("test scenario invalid:\n{e}"),
     }
 }
 
 /// Poisson regression of event counts on covariates with log exposure (the exponential
-/// proportional-hazards model), by Newton–Raphson. Returns the coefficients and their standard
-/// errors (intercept first).
+/// proportional-hazards model), by Newton–Raphson. Returns the coefficients (intercept first)
+/// and their covariance matrix, the inverse of the information matrix.
 fn exponential_hazard_fit(
     x: &[Vec<f64>],
     events: &[f64],
     exposure: &[f64],
-) -> (Vec<f64>, Vec<f64>) {
+) -> (Vec<f64>, Vec<Vec<f64>>) {
     let k = x[0].len();
     let mut beta = vec![0.0; k];
     beta[0] = (events.iter().sum::<f64>() / exposure.iter().sum::<f64>()).ln();
@@ -742,14 +739,24 @@ fn exponential_hazard_fit(
             break;
         }
     }
-    let se = (0..k)
+    let columns: Vec<Vec<f64>> = (0..k)
         .map(|a| {
             let mut e = vec![0.0; k];
             e[a] = 1.0;
-            solve(&info, &e)[a].sqrt()
+            solve(&info, &e)
         })
         .collect();
-    (beta, se)
+    let covariance = (0..k)
+        .map(|a| (0..k).map(|b| columns[b][a]).collect())
+        .collect();
+    (beta, covariance)
+}
+
+/// Standard errors: the square roots of the covariance matrix's diagonal.
+fn standard_errors(covariance: &[Vec<f64>]) -> Vec<f64> {
+    (0..covariance.len())
+        .map(|a| covariance[a][a].sqrt())
+        .collect()
 }
 
 /// Gaussian elimination with partial pivoting (k ≤ 5 here).
@@ -780,111 +787,158 @@ fn solve(m: &[Vec<f64>], rhs: &[f64]) -> Vec<f64> {
 #[test]
 fn exponential_hazard_fit_recovers_a_hand_computed_rate() {
     // One group: 6 events in 200 quarters → λ = 0.03, β₀ = ln 0.03 = −3.50656, se = 1/√6 = 0.40825.
-    let (b, se) = exponential_hazard_fit(&[vec![1.0], vec![1.0]], &[2.0, 4.0], &[80.0, 120.0]);
+    let (b, cov) = exponential_hazard_fit(&[vec![1.0], vec![1.0]], &[2.0, 4.0], &[80.0, 120.0]);
+    let se = standard_errors(&cov);
     assert!((b[0] - 0.03f64.ln()).abs() < 1e-9 && (se[0] - 6f64.sqrt().recip()).abs() < 1e-9);
-    // Two groups, rates 0.02 and 0.05: slope ln 2.5 = 0.91629.
+    // Two groups, rates 0.02 and 0.05: slope ln 2.5 = 0.91629. The slope is the difference of
+    // two independent log rates: var = 1/4 + 1/10 = 0.35; the intercept (group 1) has var 1/4,
+    // and cov(intercept, slope) = −1/4.
     let x = [vec![1.0, 0.0], vec![1.0, 1.0]];
-    let (b, _) = exponential_hazard_fit(&x, &[4.0, 10.0], &[200.0, 200.0]);
+    let (b, cov) = exponential_hazard_fit(&x, &[4.0, 10.0], &[200.0, 200.0]);
     assert!((b[1] - 2.5f64.ln()).abs() < 1e-9, "{b:?}");
+    assert!(
+        (cov[1][1] - 0.35).abs() < 1e-9 && (cov[0][0] - 0.25).abs() < 1e-9,
+        "{cov:?}"
+    );
+    assert!(
+        (cov[0][1] + 0.25).abs() < 1e-9 && (cov[1][0] + 0.25).abs() < 1e-9,
+        "{cov:?}"
+    );
+}
+
+/// The P4 hazard regression data: one row per foreign partnership of an affiliate (intercept,
+/// ln(1 + prior entries of its parent into the same host / another host of the block / another
+/// block), centred entry year), its termination indicator and its exposure in quarters.
+fn locational_histories(
+    cfg: &Config,
+    replications: std::ops::Range<u32>,
+) -> (Vec<Vec<f64>>, Vec<f64>, Vec<f64>) {
+    let per_replication: Vec<_> = replications
+        .into_par_iter()
+        .map(|r| locational_history(cfg, r))
+        .collect();
+    let (mut x, mut events, mut exposure) = (Vec::new(), Vec::new(), Vec::new());
+    for (xr, er, tr) in per_replication {
+        x.extend(xr);
+        events.extend(er);
+        exposure.extend(tr);
+    }
+    (x, events, exposure)
+}
+
+fn locational_history(cfg: &Config, r: u32) -> (Vec<Vec<f64>>, Vec<f64>, Vec<f64>) {
+    let (mut x, mut events, mut exposure) = (Vec::new(), Vec::new(), Vec::new());
+    let (_, world) = Simulation::new(cfg, r)
+        .run_keeping_world()
+        .expect("invariants hold");
+    let f = &world.firms;
+    let horizon = cfg.steps() as u32;
+    // Prior entries of each affiliate's parent, by host, at its entry (firms are in entry order).
+    let mut entries = std::collections::BTreeMap::<(u32, u16), f64>::new();
+    let mut prior = vec![[0.0f64; 3]; f.len()];
+    for id in 0..f.len() {
+        if f.parent[id] == kizuna::model::world::NONE_U32 {
+            continue;
+        }
+        let host = f.pair[id].0;
+        let same_block = |h: u16| h != host && h < 2 && host < 2;
+        let mut counts = [0.0; 3];
+        for h in 0..3u16 {
+            let n = entries.get(&(f.parent[id], h)).copied().unwrap_or(0.0);
+            let slot = if h == host {
+                0
+            } else if same_block(h) {
+                1
+            } else {
+                2
+            };
+            counts[slot] += n;
+        }
+        prior[id] = counts;
+        *entries.entry((f.parent[id], host)).or_default() += 1.0;
+    }
+    let p = &world.partnerships;
+    for i in 0..p.len() {
+        let foreign = p.foreign[i];
+        if foreign == kizuna::model::world::NONE_U32
+            || f.parent[foreign as usize] == kizuna::model::world::NONE_U32
+        {
+            continue;
+        }
+        let end = if p.end_step[i] == kizuna::model::world::NONE_U32 {
+            horizon
+        } else {
+            p.end_step[i]
+        };
+        let counts = prior[foreign as usize];
+        // Entry year (centred) controls for the calendar: later entrants meet other trust.
+        let year = (p.start_step[i] as f64 - 50.0) / 4.0;
+        x.push(vec![
+            1.0,
+            counts[0].ln_1p(),
+            counts[1].ln_1p(),
+            counts[2].ln_1p(),
+            year,
+        ]);
+        events.push(f64::from(
+            p.end_reason[i] == kizuna::model::world::EndReason::Terminated,
+        ));
+        exposure.push((end - p.start_step[i]).max(1) as f64);
+    }
+    (x, events, exposure)
 }
 
 /// P4 (Barkema et al. 1996, 1997), validation: the termination hazard of an affiliate's
 /// partnerships falls with its parent's prior entries into the same country more than with prior
 /// entries into another country of the same block, and prior entries into another block do not
-/// lower it. Exponential hazard regression on ln(1 + prior entries) over the simulated histories
-/// of 2 replications; the same-country coefficient is below the same-block one by more than two
-/// standard errors of the difference (approximated by the larger se).
+/// lower it. Exponential hazard regression on ln(1 + prior entries), fitted on each of 8 batches
+/// of 4 replications (≈ 20,000 partnerships a batch); partnerships of one replication share
+/// shocks and trust, so the batches, not the partnerships, are the independent units. The 95 %
+/// t interval over batches of β_same − β_block lies below 0, the mean β_block is negative and
+/// the mean β_other is ≈ 0.
+/// Power: on 2 replications each coefficient has se ≈ 0.09, larger than the difference the
+/// default weights (w_same 4 q, w_block 1.5 q per entry) produce, so the ordering came out either
+/// way (the earlier ignored version of this test). Neither weight was tuned to pass.
 #[test]
-#[ignore = "fails on the v2 model: β_same −0.144 (se 0.081), β_block −0.209 (se 0.091), β_other +0.039 \
-            (se 0.065) on 10,968 partnerships (1,685 terminated): experience credit acts only on \
-            cultural friction and is swamped by partnership age; reported on issue 8, not loosened"]
 fn p4_same_country_experience_lowers_the_hazard_more_than_same_block() {
-    let cfg = three_hosts();
-    let (mut x, mut events, mut exposure) = (Vec::new(), Vec::new(), Vec::new());
-    for r in 0..2u32 {
-        let (_, world) = Simulation::new(&cfg, r)
-            .run_keeping_world()
-            .expect("invariants hold");
-        let f = &world.firms;
-        let horizon = cfg.steps() as u32;
-        // Prior entries of each affiliate's parent, by host, at its entry (firms are in entry order).
-        let mut entries = std::collections::BTreeMap::<(u32, u16), f64>::new();
-        let mut prior = vec![[0.0f64; 3]; f.len()];
-        for id in 0..f.len() {
-            if f.parent[id] == kizuna::model::world::NONE_U32 {
-                continue;
-            }
-            let host = f.pair[id].0;
-            let same_block = |h: u16| h != host && h < 2 && host < 2;
-            let mut counts = [0.0; 3];
-            for h in 0..3u16 {
-                let n = entries.get(&(f.parent[id], h)).copied().unwrap_or(0.0);
-                let slot = if h == host {
-                    0
-                } else if same_block(h) {
-                    1
-                } else {
-                    2
-                };
-                counts[slot] += n;
-            }
-            prior[id] = counts;
-            *entries.entry((f.parent[id], host)).or_default() += 1.0;
-        }
-        let p = &world.partnerships;
-        for i in 0..p.len() {
-            let foreign = p.foreign[i];
-            if foreign == kizuna::model::world::NONE_U32
-                || f.parent[foreign as usize] == kizuna::model::world::NONE_U32
-            {
-                continue;
-            }
-            let end = if p.end_step[i] == kizuna::model::world::NONE_U32 {
-                horizon
-            } else {
-                p.end_step[i]
-            };
-            let counts = prior[foreign as usize];
-            // Entry year (centred) controls for the calendar: later entrants meet other trust.
-            let year = (p.start_step[i] as f64 - 50.0) / 4.0;
-            x.push(vec![
-                1.0,
-                counts[0].ln_1p(),
-                counts[1].ln_1p(),
-                counts[2].ln_1p(),
-                year,
-            ]);
-            events.push(f64::from(
-                p.end_reason[i] == kizuna::model::world::EndReason::Terminated,
-            ));
-            exposure.push((end - p.start_step[i]).max(1) as f64);
-        }
-    }
-    let with_same = x.iter().filter(|r| r[1] > 0.0).count();
-    let with_block = x.iter().filter(|r| r[2] > 0.0).count();
-    assert!(
-        with_same > 200 && with_block > 200,
-        "too few experienced entries: {with_same}, {with_block}"
+    let cfg = three_hosts(&[]);
+    let fits: Vec<Vec<f64>> = (0..8u32)
+        .map(|batch| {
+            let (x, events, exposure) = locational_histories(&cfg, 4 * batch..4 * batch + 4);
+            let with_same = x.iter().filter(|r| r[1] > 0.0).count();
+            let with_block = x.iter().filter(|r| r[2] > 0.0).count();
+            assert!(
+                with_same > 500 && with_block > 500,
+                "too few experienced entries: {with_same}, {with_block}"
+            );
+            exponential_hazard_fit(&x, &events, &exposure).0
+        })
+        .collect();
+    let coefficient = |k: usize| fits.iter().map(|b| b[k]).collect::<Vec<_>>();
+    let difference: Vec<f64> = fits.iter().map(|b| b[1] - b[2]).collect();
+    let ci = t_interval(&difference).unwrap();
+    let other = coefficient(3);
+    let other_ci = t_interval(&other).unwrap();
+    let report = format!(
+        "β_same {:.3}, β_block {:.3}, β_same − β_block {:.3} [{:.3}, {:.3}], β_other {:.3} [{:.3}, {:.3}], β_year {:.3} (means over 8 batches)",
+        mean(&coefficient(1)),
+        mean(&coefficient(2)),
+        mean(&difference),
+        ci.0,
+        ci.1,
+        mean(&other),
+        other_ci.0,
+        other_ci.1,
+        mean(&coefficient(4)),
     );
-    let (b, se) = exponential_hazard_fit(&x, &events, &exposure);
-    let margin = 2.0 * se[1].max(se[2]);
+    eprintln!("{report}");
+    assert!(ci.1 < 0.0, "same country not below same block: {report}");
     assert!(
-        b[1] < b[2] - margin && b[2] < 0.0,
-        "β_same {:.3} (se {:.3}), β_block {:.3} (se {:.3}), β_other {:.3} (se {:.3}), β_year {:.3}; {} partnerships, {} terminated",
-        b[1],
-        se[1],
-        b[2],
-        se[2],
-        b[3],
-        se[3],
-        b[4],
-        x.len(),
-        events.iter().sum::<f64>()
+        mean(&coefficient(2)) < 0.0,
+        "same-block experience does not lower the hazard: {report}"
     );
     assert!(
-        b[3].abs() < 2.0 * se[3] + 0.05,
-        "β_other {:.3} (se {:.3}) should be ≈ 0",
-        b[3],
-        se[3]
+        other_ci.0 < 0.05 && other_ci.1 > -0.05,
+        "other-block experience should not matter: {report}"
     );
 }

@@ -1,7 +1,9 @@
 //! SM12 resilience of an indicator to one shock, against the counterfactual run without that
 //! shock on the same random numbers. With `q(t) = Q(t)/Q_cf(t)` from the shock start t_s:
 //! depth `1 − min q`; recovery time = quarters from t_s to the first of 4 consecutive quarters
-//! with `q ≥ 0.95` after the trough; loss area `Σ (1 − q)` from t_s to recovery (or the horizon);
+//! with `q ≥ 0.95` after the trough; loss area `Σ max(0, 1 − q)` over the whole resilience window
+//! from t_s (the functionality loss over a control period, Cimellaro, Reinhorn & Bruneau 2010; it
+//! is not cut at the recovery time, which would make it jump when a dip crosses the 5 % band);
 //! recovery ratio at h `(q(t_s+h) − q_min)/(1 − q_min)`; bounce-forward `q(t_rec + 8)`.
 //! Quarters where the counterfactual is 0 are skipped. A depth under 0.1 % counts as no loss
 //! (recovery 0, loss area 0, recovery ratios undefined). Cost O(T).
@@ -69,8 +71,7 @@ pub fn measure(shocked: &[f64], counterfactual: &[f64], start: usize) -> Resilie
             _ => run = 0,
         }
     }
-    let area_end = recovery.unwrap_or(ratio.len());
-    let loss_area = ratio[..area_end]
+    let loss_area = ratio
         .iter()
         .flatten()
         .map(|q| (1.0 - q).max(0.0))
@@ -108,13 +109,26 @@ mod tests {
         assert!((r.depth - 0.3).abs() < 1e-12);
         // q ≥ 0.95 from offset 4 (96) on for 4 quarters → recovery at 4.
         assert_eq!(r.recovery_quarters, Some(4));
-        // Loss area over offsets 0..4: 0.2 + 0.3 + 0.2 + 0.1 = 0.8
-        assert!((r.loss_area_quarters - 0.8).abs() < 1e-12);
+        // Loss area over the window: 0.2 + 0.3 + 0.2 + 0.1 + 0.04 + 0.03 + 0.02 + 0.01 = 0.9
+        assert!((r.loss_area_quarters - 0.9).abs() < 1e-12);
         // Recovery ratio at 4: (0.96 − 0.7)/0.3
         assert!((r.recovery_ratio[0].unwrap() - 0.26 / 0.3).abs() < 1e-12);
         assert_eq!(r.recovery_ratio[1], Some(1.0));
         // Bounce-forward: q at offset 12 = 1.
         assert_eq!(r.bounce_forward, Some(1.0));
+    }
+
+    #[test]
+    fn a_dip_inside_the_recovery_band_counts_its_whole_loss() {
+        // 97, 96, 97, 98, 99, then 100: recovered (q ≥ 0.95) from the start, and still a loss of
+        // 0.03 + 0.04 + 0.03 + 0.02 + 0.01 = 0.13 quarter-units.
+        let cf = vec![100.0; 20];
+        let mut shocked = cf.clone();
+        shocked[4..9].copy_from_slice(&[97.0, 96.0, 97.0, 98.0, 99.0]);
+        let r = measure(&shocked, &cf, 4);
+        assert!((r.depth - 0.04).abs() < 1e-12);
+        assert_eq!(r.recovery_quarters, Some(1));
+        assert!((r.loss_area_quarters - 0.13).abs() < 1e-12, "{}", r.loss_area_quarters);
     }
 
     #[test]
