@@ -6,7 +6,6 @@
 mod common;
 
 use common::{column, small_world};
-use kizuna::model::resilience::measure;
 use kizuna::model::world::{EndReason, NONE_U32, PartnershipMode, World};
 use kizuna::model::{Config, Simulation, run_replication};
 
