@@ -12,7 +12,12 @@ round-trip form). `timeseries_long.parquet` is checked against `timeseries.csv`:
 replication, quarter and indicator column, `indicator.scope` splitting the column name, the value
 of the wide table, and a unit for every indicator. Exits 1 with one line per problem.
 
-The CI installs pyarrow into a venv (`pip install --only-binary=:all: pyarrow`, one wheel).
+When polars is installed too, every CSV with a Parquet twin is also read with
+`polars.read_csv(path)` and its default settings: the same columns and rows, and each column
+inferred as the type the Parquet file has (integer, float, string; a column of empty cells only
+may come back as anything, all null) — the CSVs load typed in a dataframe library as written.
+
+The CI installs both into a venv (`pip install --only-binary=:all: pyarrow polars`, two wheels).
 """
 
 import csv
@@ -22,6 +27,11 @@ from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.parquet as pq
+
+try:
+    import polars as pl
+except ImportError:
+    pl = None
 
 INT = re.compile(r"^-?[0-9]+$")
 
@@ -102,6 +112,37 @@ def check_pair(pq_path, csv_path, problems):
     return rows
 
 
+def polars_kind(dtype):
+    if dtype.is_integer():
+        return "int"
+    if dtype.is_float():
+        return "double"
+    if dtype == pl.String:
+        return "string"
+    return str(dtype)
+
+
+def check_polars(pq_path, csv_path, problems):
+    """The CSV read by polars with default settings has the Parquet file's columns and types."""
+    frame = pl.read_csv(csv_path)
+    schema = pq.read_schema(pq_path)
+    if frame.columns != schema.names:
+        problems.append(f"{csv_path}: polars reads columns {frame.columns[:5]}…, not the Parquet ones")
+        return
+    rows = pq.read_metadata(pq_path).num_rows
+    if frame.height != rows:
+        problems.append(f"{csv_path}: polars reads {frame.height} rows, the Parquet file has {rows}")
+        return
+    for name in schema.names:
+        want = kind_of(schema.field(name).type)
+        got = polars_kind(frame.schema[name])
+        if got != want and frame[name].null_count() != frame.height:
+            problems.append(
+                f"{csv_path}: polars infers column {name} as {frame.schema[name]}, the Parquet file "
+                f"has {schema.field(name).type}"
+            )
+
+
 def check_long(long_path, wide_csv, problems):
     table = pq.read_table(long_path)
     header, rows, cols = csv_columns(wide_csv)
@@ -155,6 +196,8 @@ def main(dirs):
                 n = check_long(p, d / "timeseries.csv", problems)
             elif p.with_suffix(".csv").exists():
                 n = check_pair(p, p.with_suffix(".csv"), problems)
+                if pl is not None:
+                    check_polars(p, p.with_suffix(".csv"), problems)
             else:
                 problems.append(f"{p}: no {p.with_suffix('.csv').name} to check it against")
                 continue
@@ -164,7 +207,8 @@ def main(dirs):
         print(f"FAIL: {line}")
     if problems:
         return 1
-    print(f"check_parquet: {checked} Parquet files match their CSV twins (pyarrow {pa.__version__})")
+    readers = f"pyarrow {pa.__version__}" + (f", polars {pl.__version__} on the CSVs" if pl else "")
+    print(f"check_parquet: {checked} Parquet files match their CSV twins ({readers})")
     return 0
 
 
