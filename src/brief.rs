@@ -331,7 +331,7 @@ fn arms_html(dir: &Path, kind: Kind, manifest: &serde_json::Value) -> Result<Str
             let design = spec.get("design");
             let _ = writeln!(
                 s,
-                "<p>Base scenario <code>{}</code>, design <code>{}</code> ({}), {} replications per point, seed {}. Each point differs from the base only in these parameters:</p>",
+                "<p>Base scenario <code>{}</code>, design <code>{}</code> ({}), {} {} per point, seed {}. Each point differs from the base only in these parameters:</p>",
                 esc(&text(spec.get("base"))),
                 esc(&text(design.and_then(|d| d.get("kind")))),
                 esc(&design
@@ -345,6 +345,11 @@ fn arms_html(dir: &Path, kind: Kind, manifest: &serde_json::Value) -> Result<Str
                     })
                     .unwrap_or_default()),
                 esc(&text(spec.get("replications"))),
+                if text(spec.get("replications")) == "1" {
+                    "replication"
+                } else {
+                    "replications"
+                },
                 esc(&text(spec.get("seed")))
             );
             let header: Vec<String> = ["key", "min", "max", "values", "scale"]
@@ -463,6 +468,37 @@ fn effects_html(dir: &Path, kind: Kind, manifest: &serde_json::Value) -> Result<
             let Some((h, rows)) = read_csv(&dir.join("points.csv"))? else {
                 return Ok("<p class=\"note\">No points.csv.</p>\n".into());
             };
+            // A Saltelli design's points are A, B and AB_i matrices, not arms to read one by one:
+            // its effects are the Sobol indices.
+            if let Some((sh, srows)) = read_csv(&dir.join("sobol.csv"))? {
+                s.push_str(&format!(
+                    "<p>Sobol indices of every metric on every swept parameter (<code>sobol.csv</code>): S1, the share of the metric's variance the parameter explains alone, and ST, alone or with others, with 95 % bootstrap intervals. Highlighted rows: the interval of S1 excludes 0. The {} design points behind them are in <code>points.csv</code>.</p>\n",
+                    rows.len()
+                ));
+                let refs: Vec<&Vec<String>> = srows.iter().collect();
+                let marked = |r: &[String]| {
+                    excludes_zero(number(&sh, r, "s1_lo"), number(&sh, r, "s1_hi"))
+                };
+                s.push_str(&html_table(
+                    &sh,
+                    &refs,
+                    &[
+                        "metric",
+                        "parameter",
+                        "s1",
+                        "s1_lo",
+                        "s1_hi",
+                        "st",
+                        "st_lo",
+                        "st_hi",
+                        "n_defined",
+                        "n_undefined",
+                    ],
+                    &marked,
+                    "sobol.csv",
+                ));
+                return Ok(s);
+            }
             s.push_str("<p>One row per design point: the swept values and, per metric, the mean, sd and 5/50/95 % quantiles over replications (<code>points.csv</code>). The sensitivity indices are among the caveats below.</p>\n");
             let refs: Vec<&Vec<String>> = rows.iter().collect();
             let cols: Vec<&str> = h.iter().map(String::as_str).collect();

@@ -172,6 +172,17 @@ fn dependence_experiment_runs_and_its_brief_shows_question_diff_effects_and_cave
         "swept parameters"
     );
     assert!(!html.contains("No sensitivity indices measured"));
+    // A saltelli design's effects are its Sobol indices, not a table of its raw design points.
+    let effects = &html[html.find("id=\"effects\"").expect("effects section")..];
+    let effects = &effects[..effects.find("<section").unwrap_or(effects.len())];
+    assert!(
+        effects.contains("Sobol indices of every metric") && effects.contains("<th>s1_lo</th>"),
+        "the sweep's effects are not its Sobol indices"
+    );
+    assert!(
+        effects.contains("design points behind them are in <code>points.csv</code>"),
+        "the effects do not point to the design points"
+    );
 
     // The dependence experiment on its full horizon (shortening it would drop the later
     // historical shocks and events, which the arms share), 2 replications.
