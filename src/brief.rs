@@ -476,9 +476,8 @@ fn effects_html(dir: &Path, kind: Kind, manifest: &serde_json::Value) -> Result<
                     rows.len()
                 ));
                 let refs: Vec<&Vec<String>> = srows.iter().collect();
-                let marked = |r: &[String]| {
-                    excludes_zero(number(&sh, r, "s1_lo"), number(&sh, r, "s1_hi"))
-                };
+                let marked =
+                    |r: &[String]| excludes_zero(number(&sh, r, "s1_lo"), number(&sh, r, "s1_hi"));
                 s.push_str(&html_table(
                     &sh,
                     &refs,

@@ -71,11 +71,7 @@ pub fn measure(shocked: &[f64], counterfactual: &[f64], start: usize) -> Resilie
             _ => run = 0,
         }
     }
-    let loss_area = ratio
-        .iter()
-        .flatten()
-        .map(|q| (1.0 - q).max(0.0))
-        .sum();
+    let loss_area = ratio.iter().flatten().map(|q| (1.0 - q).max(0.0)).sum();
     let recovery_ratio = RECOVERY_HORIZONS_Q.map(|h| {
         let q = ratio.get(h).copied().flatten()?;
         Some((q - q_min) / (1.0 - q_min))
@@ -128,7 +124,11 @@ mod tests {
         let r = measure(&shocked, &cf, 4);
         assert!((r.depth - 0.04).abs() < 1e-12);
         assert_eq!(r.recovery_quarters, Some(1));
-        assert!((r.loss_area_quarters - 0.13).abs() < 1e-12, "{}", r.loss_area_quarters);
+        assert!(
+            (r.loss_area_quarters - 0.13).abs() < 1e-12,
+            "{}",
+            r.loss_area_quarters
+        );
     }
 
     #[test]
