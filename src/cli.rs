@@ -73,19 +73,10 @@ pub enum Command {
         /// the scenario may differ only in what acts after the saved quarter.
         #[arg(long, value_name = "FILE")]
         from: Option<PathBuf>,
-        /// Table formats, comma-separated: csv, parquet or csv,parquet (see docs/OUTPUTS.md).
-        /// Without csv the CSV tables are still used for the plots, then left out.
-        #[arg(
-            long,
-            value_enum,
-            value_delimiter = ',',
-            value_name = "FORMATS",
-            default_value = "csv,parquet"
-        )]
-        format: Vec<Format>,
-        /// Image format of the plots: png, svg (text as text, fonts embedded) or both.
-        #[arg(long, value_enum, default_value = "png")]
-        plot_format: PlotFormat,
+        #[command(flatten)]
+        tables: TableFormatArg,
+        #[command(flatten)]
+        plot: PlotFormatArg,
     },
     /// Validate scenario files (or sweep files) and print a short summary of each.
     Check {
@@ -102,9 +93,8 @@ pub enum Command {
         /// Time-series columns to fan-chart (e.g. fdi_stock_usd.VNM-JPN) [default: key indicators].
         #[arg(long = "indicator")]
         indicators: Vec<String>,
-        /// Image format of the plots: png, svg (text as text, fonts embedded) or both.
-        #[arg(long, value_enum, default_value = "png")]
-        plot_format: PlotFormat,
+        #[command(flatten)]
+        plot: PlotFormatArg,
     },
     /// Compare a run's indicators with observed series and report per-series errors.
     Fit {
@@ -143,19 +133,10 @@ pub enum Command {
         /// Validate everything and print the design size and run count; run nothing, write nothing.
         #[arg(long)]
         dry_run: bool,
-        /// Table formats of runs and points, comma-separated: csv, parquet or csv,parquet.
-        /// The plots read the CSV tables, so parquet alone needs --no-plots.
-        #[arg(
-            long,
-            value_enum,
-            value_delimiter = ',',
-            value_name = "FORMATS",
-            default_value = "csv,parquet"
-        )]
-        format: Vec<Format>,
-        /// Image format of the plots: png, svg (text as text, fonts embedded) or both.
-        #[arg(long, value_enum, default_value = "png")]
-        plot_format: PlotFormat,
+        #[command(flatten)]
+        tables: TableFormatArg,
+        #[command(flatten)]
+        plot: PlotFormatArg,
     },
     /// Fit free parameters to data jointly over scenarios (ABC-SMC or Nelder–Mead; see docs/CALIBRATION.md).
     Calibrate {
@@ -185,19 +166,10 @@ pub enum Command {
         /// Skip the plots.
         #[arg(long)]
         no_plots: bool,
-        /// Table formats of runs and points, comma-separated: csv, parquet or csv,parquet.
-        /// The plots read the CSV tables, so parquet alone needs --no-plots.
-        #[arg(
-            long,
-            value_enum,
-            value_delimiter = ',',
-            value_name = "FORMATS",
-            default_value = "csv,parquet"
-        )]
-        format: Vec<Format>,
-        /// Image format of the plots: png, svg (text as text, fonts embedded) or both.
-        #[arg(long, value_enum, default_value = "png")]
-        plot_format: PlotFormat,
+        #[command(flatten)]
+        tables: TableFormatArg,
+        #[command(flatten)]
+        plot: PlotFormatArg,
     },
     /// Print the reference of every scenario key (Markdown).
     Reference,
@@ -248,9 +220,8 @@ pub enum Command {
         /// Skip the plots.
         #[arg(long)]
         no_plots: bool,
-        /// Image format of the plots: png, svg (text as text, fonts embedded) or both.
-        #[arg(long, value_enum, default_value = "png")]
-        plot_format: PlotFormat,
+        #[command(flatten)]
+        plot: PlotFormatArg,
     },
     /// Print the indicator catalogue: name, scope, unit, yearly aggregation, description.
     Indicators {
@@ -293,6 +264,30 @@ pub enum TableFormat {
     Csv,
     /// A Markdown page (docs/INDICATORS.md).
     Markdown,
+}
+
+/// `--format`, shared by the commands that write tables (`run`, `sweep`, `merge`).
+#[derive(clap::Args, Debug)]
+pub struct TableFormatArg {
+    /// Table formats, comma-separated: csv, parquet or csv,parquet (see docs/OUTPUTS.md). The
+    /// plots are drawn from the CSV tables: without csv, `run` writes them for the plots and
+    /// then leaves them out; `sweep` and `merge` need --no-plots.
+    #[arg(
+        long,
+        value_enum,
+        value_delimiter = ',',
+        value_name = "FORMATS",
+        default_value = "csv,parquet"
+    )]
+    pub format: Vec<Format>,
+}
+
+/// `--plot-format`, shared by every command that draws plots.
+#[derive(clap::Args, Debug)]
+pub struct PlotFormatArg {
+    /// Image format of the plots: png, svg (text as text, fonts embedded) or both.
+    #[arg(long, value_enum, default_value = "png")]
+    pub plot_format: PlotFormat,
 }
 
 /// File types with a JSON Schema.
@@ -357,8 +352,8 @@ pub fn run_cli(cli: Cli) -> Result<(), CliError> {
             force,
             save_at,
             from,
-            format,
-            plot_format,
+            tables: TableFormatArg { format },
+            plot: PlotFormatArg { plot_format },
         } => cmd_run(
             scenario.as_deref(),
             out,
@@ -387,7 +382,7 @@ pub fn run_cli(cli: Cli) -> Result<(), CliError> {
         Command::Plot {
             dir,
             indicators,
-            plot_format,
+            plot: PlotFormatArg { plot_format },
         } => cmd_plot(&dir, indicators, plot_format),
         Command::Fit { dir, data } => cmd_fit(&dir, data.as_deref()),
         Command::Calibrate {
@@ -407,8 +402,8 @@ pub fn run_cli(cli: Cli) -> Result<(), CliError> {
             shard,
             no_plots,
             dry_run,
-            format,
-            plot_format,
+            tables: TableFormatArg { format },
+            plot: PlotFormatArg { plot_format },
         } => cmd_sweep(
             &sweep,
             out,
@@ -427,8 +422,8 @@ pub fn run_cli(cli: Cli) -> Result<(), CliError> {
             dirs,
             out,
             no_plots,
-            format,
-            plot_format,
+            tables: TableFormatArg { format },
+            plot: PlotFormatArg { plot_format },
         } => cmd_merge(
             &dirs,
             &out,
@@ -457,7 +452,7 @@ pub fn run_cli(cli: Cli) -> Result<(), CliError> {
             at,
             sets,
             no_plots,
-            plot_format,
+            plot: PlotFormatArg { plot_format },
         } => cmd_compare(
             &scenarios,
             &CompareArgs {
