@@ -478,24 +478,8 @@ fn effects_html(dir: &Path, kind: Kind, manifest: &serde_json::Value) -> Result<
                 let refs: Vec<&Vec<String>> = srows.iter().collect();
                 let marked =
                     |r: &[String]| excludes_zero(number(&sh, r, "s1_lo"), number(&sh, r, "s1_hi"));
-                s.push_str(&html_table(
-                    &sh,
-                    &refs,
-                    &[
-                        "metric",
-                        "parameter",
-                        "s1",
-                        "s1_lo",
-                        "s1_hi",
-                        "st",
-                        "st_lo",
-                        "st_hi",
-                        "n_defined",
-                        "n_undefined",
-                    ],
-                    &marked,
-                    "sobol.csv",
-                ));
+                let columns: Vec<&str> = sh.iter().map(String::as_str).collect();
+                s.push_str(&html_table(&sh, &refs, &columns, &marked, "sobol.csv"));
                 return Ok(s);
             }
             s.push_str("<p>One row per design point: the swept values and, per metric, the mean, sd and 5/50/95 % quantiles over replications (<code>points.csv</code>). The sensitivity indices are among the caveats below.</p>\n");
