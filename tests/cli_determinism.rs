@@ -249,3 +249,24 @@ fn float_columns_never_hold_a_bare_integer() {
         "expected zeros written as 0.0 in {first}"
     );
 }
+
+/// SHA-256 of the default scenario's `timeseries.csv` (3 replications, default seed). Speed-ups
+/// that are meant to change no number must leave it alone; a deliberate model change updates it
+/// and says so in its commit message.
+const DEFAULT_TIMESERIES_SHA256: &str =
+    "27e442ab3e2a58e0d4e2c69705e3fd76926d4a58703a270d45067faccc561b64";
+
+#[test]
+fn the_default_scenarios_timeseries_csv_is_pinned_by_its_hash() {
+    use sha2::{Digest, Sha256};
+    let bytes = fs::read(three_reps_two_threads().join("timeseries.csv")).unwrap();
+    let hash: String = Sha256::digest(&bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    assert_eq!(
+        hash, DEFAULT_TIMESERIES_SHA256,
+        "timeseries.csv of the default scenario changed: if the model change is deliberate, \
+         update DEFAULT_TIMESERIES_SHA256 and say why in the commit"
+    );
+}

@@ -82,9 +82,14 @@ pub fn scalar_friction(
         sum += p.dimension_weights[k] * gaps[k] * mult[k];
     }
     let cultural = p.scale * mode_multiplier * decay * sum / 6.0;
-    let coordination = p.cocreation_cost
-        * m.cooperation_mode
-        * (-m.quarters_in_mode / p.cocreation_cost_decay_q).exp();
+    // Exactly 0 in the teacher–apprentice mode; skipping `exp` there leaves the sum's bits alone.
+    let coordination = if m.cooperation_mode == 0.0 {
+        0.0
+    } else {
+        p.cocreation_cost
+            * m.cooperation_mode
+            * (-m.quarters_in_mode / p.cocreation_cost_decay_q).exp()
+    };
     p.base + cultural + coordination
 }
 

@@ -265,9 +265,8 @@ impl World {
             }
             let c = cand as usize;
             let rep = reputation(self.firms.reputation_pos[c], self.firms.reputation_neg[c]);
-            let score = self.firms.ln_productivity[c].exp()
-                * (1.0 + rep_w * (rep - 0.5))
-                * self.firms.fill_rate[c];
+            let score =
+                self.firms.productivity[c] * (1.0 + rep_w * (rep - 0.5)) * self.firms.fill_rate[c];
             if best.is_none_or(|(_, s)| score > s) {
                 best = Some((cand, score));
             }

@@ -43,7 +43,23 @@ pub fn success_probability(
     )
 }
 
-/// H1 per-quarter termination probability.
+/// H1 per-quarter termination hazard `h`.
+pub fn termination_hazard(
+    p: &super::params::HazardParams,
+    friction: f64,
+    trust: f64,
+    performance: f64,
+    exposure: f64,
+) -> f64 {
+    p.base_per_q
+        * (p.friction_loading * (friction - p.friction_reference)
+            - p.trust_loading * (trust - 0.5)
+            - p.performance_loading * performance
+            + p.exposure_loading * exposure)
+            .exp()
+}
+
+/// H1 per-quarter termination probability `1 − e^(−h)`.
 pub fn termination_probability(
     p: &super::params::HazardParams,
     friction: f64,
@@ -51,13 +67,15 @@ pub fn termination_probability(
     performance: f64,
     exposure: f64,
 ) -> f64 {
-    let h = p.base_per_q
-        * (p.friction_loading * (friction - p.friction_reference)
-            - p.trust_loading * (trust - 0.5)
-            - p.performance_loading * performance
-            + p.exposure_loading * exposure)
-            .exp();
-    1.0 - (-h).exp()
+    1.0 - (-termination_hazard(p, friction, trust, performance, exposure)).exp()
+}
+
+/// `u < 1 − e^(−h)`, the event of a quarter with hazard `h` for the uniform draw `u`, decided
+/// exactly as that comparison but without `exp` for most draws: `1 − e^(−h) < h`, and the
+/// rounded `1 − exp(−h)` exceeds the exact value by less than 2⁻⁵², so `u ≥ h + 2⁻⁵¹` cannot
+/// fall below it.
+pub fn hazard_event(u: f64, h: f64) -> bool {
+    u < h + 2.0 * f64::EPSILON && u < 1.0 - (-h).exp()
 }
 
 /// Share of capital an affiliate withdraws this quarter at smoothed margin `margin`.
@@ -69,16 +87,25 @@ pub fn shrink_share(p: &super::params::ProfitParams, margin: f64) -> f64 {
     }
 }
 
-/// Exit probability of an affiliate: `h = h_a exp(−γ_m π̄/σ_μ + γ_T (½ − T_pair))`.
+/// Exit hazard of an affiliate: `h = h_a exp(−γ_m π̄/σ_μ + γ_T (½ − T_pair))`.
+pub fn affiliate_exit_hazard(
+    ph: &super::params::HazardParams,
+    pp: &super::params::ProfitParams,
+    margin: f64,
+    pair_trust: f64,
+) -> f64 {
+    ph.affiliate_exit_per_q
+        * (-pp.loss_loading * margin / pp.margin_sd + ph.trust_loading * (0.5 - pair_trust)).exp()
+}
+
+/// Exit probability of an affiliate, `1 − e^(−h)`.
 pub fn affiliate_exit_probability(
     ph: &super::params::HazardParams,
     pp: &super::params::ProfitParams,
     margin: f64,
     pair_trust: f64,
 ) -> f64 {
-    let h = ph.affiliate_exit_per_q
-        * (-pp.loss_loading * margin / pp.margin_sd + ph.trust_loading * (0.5 - pair_trust)).exp();
-    1.0 - (-h).exp()
+    1.0 - (-affiliate_exit_hazard(ph, pp, margin, pair_trust)).exp()
 }
 
 impl World {
@@ -374,14 +401,14 @@ impl World {
             } else {
                 0.0
             };
-            let prob = termination_probability(
+            let hazard = termination_hazard(
                 ph,
                 ps.friction[id],
                 ps.trust[id],
                 ps.performance[id],
                 exposure,
             );
-            if self.streams.termination.uniform(step, id as u32) < prob {
+            if hazard_event(self.streams.termination.uniform(step, id as u32), hazard) {
                 self.end_partnership(id, EndReason::Terminated);
             }
         }
@@ -403,8 +430,8 @@ impl World {
                 self.ledger.fdi_withdrawn_usd += withdrawn;
                 self.pairs[pair].fdi_withdrawn_q += withdrawn;
             }
-            let prob = affiliate_exit_probability(ph, pp, margin, self.pairs[pair].pair_trust);
-            if self.streams.affiliate_exit.uniform(step, f as u32) < prob {
+            let hazard = affiliate_exit_hazard(ph, pp, margin, self.pairs[pair].pair_trust);
+            if hazard_event(self.streams.affiliate_exit.uniform(step, f as u32), hazard) {
                 self.firms.active[f] = false;
                 let capital = self.firms.capital_usd[f];
                 self.ledger.fdi_withdrawn_usd += capital;
@@ -432,6 +459,30 @@ mod tests {
         let ps = success_probability(&p, 0.5, 0.37, 0.5, 0.0);
         assert!((ps - 1.0 / (1.0 + (-0.86f64).exp())).abs() < 1e-12);
         assert!(success_probability(&p, 0.5, 0.37, 0.5, 0.3) < ps);
+    }
+
+    #[test]
+    fn hazard_event_decides_exactly_as_the_probability_comparison() {
+        // At the boundary itself and one float either side, and on a grid of h and u.
+        let mut hazards: Vec<f64> = (0..200).map(|k| 1e-6 * 1.1f64.powi(k)).collect();
+        hazards.extend([0.0, f64::MIN_POSITIVE, 0.5, 2f64.ln(), 1.0, 3.0]);
+        for h in hazards {
+            let p = 1.0 - (-h).exp();
+            for u in [
+                p,
+                p.next_down(),
+                p.next_up(),
+                h,
+                h.next_up(),
+                h + f64::EPSILON,
+            ] {
+                assert_eq!(hazard_event(u, h), u < p, "h {h}, u {u}");
+            }
+            for k in 0..1000 {
+                let u = k as f64 / 1000.0;
+                assert_eq!(hazard_event(u, h), u < p, "h {h}, u {u}");
+            }
+        }
     }
 
     #[test]

@@ -74,7 +74,7 @@ impl World {
         for f in 0..n {
             let normal = self.firms.capital_usd[f]
                 * sp.output_capital_ratio_per_q
-                * self.firms.ln_productivity[f].exp()
+                * self.firms.productivity[f]
                 * self.countries[self.firms.country[f].index()].public_capital_multiplier;
             self.firms.normal_capacity[f] = normal;
             self.firms.shock_loss[f] = 0.0;
@@ -163,7 +163,7 @@ impl World {
             let out = match self.firms.kind[f] {
                 FirmKind::Domestic => {
                     let unit = sp.output_capital_ratio_per_q
-                        * self.firms.ln_productivity[f].exp()
+                        * self.firms.productivity[f]
                         * self.countries[self.firms.country[f].index()].public_capital_multiplier;
                     let demand =
                         self.firms.base_capital_usd[f] * unit * sp.domestic_final_demand_share

@@ -178,8 +178,10 @@ impl World {
                 FirmKind::Investor => sp.trend_per_q,
             };
             self.firms.ln_productivity[f] += d_ln_a;
+            let a = self.firms.ln_productivity[f].exp();
+            self.firms.productivity[f] = a;
             let c = self.firms.country[f].index();
-            self.countries[c].mean_productivity += self.firms.ln_productivity[f].exp();
+            self.countries[c].mean_productivity += a;
             if c < counts.len() {
                 counts[c] += 1;
             }

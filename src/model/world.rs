@@ -55,6 +55,9 @@ pub struct Firms {
     /// Capital at entry: domestic final demand scales with it, not with capacity added for customers.
     pub base_capital_usd: Vec<f64>,
     pub ln_productivity: Vec<f64>,
+    /// `exp(ln_productivity)`, written wherever `ln_productivity` is (production reads it for
+    /// every firm each quarter).
+    pub productivity: Vec<f64>,
     pub human_capital: Vec<f64>,
     pub bilingual_share: Vec<f64>,
     /// Share of employees who graduated from a joint institution.
@@ -725,6 +728,7 @@ impl Firms {
             capital_usd: Vec::with_capacity(n),
             base_capital_usd: Vec::with_capacity(n),
             ln_productivity: Vec::with_capacity(n),
+            productivity: Vec::with_capacity(n),
             human_capital: Vec::with_capacity(n),
             bilingual_share: Vec::with_capacity(n),
             graduate_share: Vec::with_capacity(n),
@@ -770,6 +774,7 @@ impl Firms {
         self.capital_usd.push(f.capital_usd);
         self.base_capital_usd.push(f.capital_usd);
         self.ln_productivity.push(f.ln_productivity);
+        self.productivity.push(f.ln_productivity.exp());
         self.human_capital.push(f.human_capital);
         self.bilingual_share.push(f.bilingual_share);
         self.graduate_share.push(0.0);
@@ -901,6 +906,7 @@ impl Clone for Firms {
             capital_usd: clone_reserved(&self.capital_usd),
             base_capital_usd: clone_reserved(&self.base_capital_usd),
             ln_productivity: clone_reserved(&self.ln_productivity),
+            productivity: clone_reserved(&self.productivity),
             human_capital: clone_reserved(&self.human_capital),
             bilingual_share: clone_reserved(&self.bilingual_share),
             graduate_share: clone_reserved(&self.graduate_share),
