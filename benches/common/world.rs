@@ -24,6 +24,7 @@ code = "HOME"
 culture = {{ pdi = 54, idv = 46, mas = 95, uai = 92, lto = 88, ivr = 42 }}
 gdp = {{ start_usd_per_year = 4.5e12, growth_per_year = 0.01 }}
 population = {{ start = 125.0e6 }}
+working_age_population = {{ start = 80.0e6, growth_per_year = -0.005 }}
 [[pairs]]
 code = "HOST-HOME"
 partner = "HOST"
@@ -54,11 +55,13 @@ capital_usd_median = 8.0e6
 code = "interns"
 pair = "HOST-HOME"
 programme = "technical_intern"
-[[talent.regimes]]
+[[talent_rules]]
+destination = "HOME"
+programme = "technical_intern"
+[[talent_rules.regimes]]
 from = "2000Q1"
-base_outflow_per_quarter = 2000
+name = "interns, 3 years"
 max_stay_quarters = 12
-missing_per_quarter = 0.008
 [[shocks]]
 id = "disruption"
 kind = "supply_chain_disruption"
