@@ -258,12 +258,8 @@ const DEFAULT_TIMESERIES_SHA256: &str =
 
 #[test]
 fn the_default_scenarios_timeseries_csv_is_pinned_by_its_hash() {
-    use sha2::{Digest, Sha256};
     let bytes = fs::read(three_reps_two_threads().join("timeseries.csv")).unwrap();
-    let hash: String = Sha256::digest(&bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect();
+    let hash = sha256_hex(&bytes);
     assert_eq!(
         hash, DEFAULT_TIMESERIES_SHA256,
         "timeseries.csv of the default scenario changed: if the model change is deliberate, \

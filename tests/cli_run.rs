@@ -113,12 +113,8 @@ fn assert_run_dir_as_documented(
         "scenario_sha256: {sha:?}"
     );
     {
-        use sha2::{Digest, Sha256};
         let resolved = fs::read(dir.join("scenario.resolved.toml")).unwrap();
-        let hex: String = Sha256::digest(&resolved)
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect();
+        let hex = sha256_hex(&resolved);
         assert_eq!(
             sha, hex,
             "scenario_sha256 is the hash of scenario.resolved.toml"

@@ -203,3 +203,12 @@ pub fn assert_committed_doc_matches(rel_path: &str, args: &[&str]) {
         );
     }
 }
+
+/// Lower-case hex SHA-256 of `bytes`.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::{Digest, Sha256};
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}

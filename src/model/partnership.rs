@@ -59,15 +59,9 @@ pub fn termination_hazard(
             .exp()
 }
 
-/// H1 per-quarter termination probability `1 − e^(−h)`.
-pub fn termination_probability(
-    p: &super::params::HazardParams,
-    friction: f64,
-    trust: f64,
-    performance: f64,
-    exposure: f64,
-) -> f64 {
-    1.0 - (-termination_hazard(p, friction, trust, performance, exposure)).exp()
+/// Probability `1 − e^(−h)` of an event in a quarter with hazard `h`.
+pub fn hazard_probability(h: f64) -> f64 {
+    1.0 - (-h).exp()
 }
 
 /// `u < 1 − e^(−h)`, the event of a quarter with hazard `h` for the uniform draw `u`, decided
@@ -75,7 +69,7 @@ pub fn termination_probability(
 /// rounded `1 − exp(−h)` exceeds the exact value by less than 2⁻⁵², so `u ≥ h + 2⁻⁵¹` cannot
 /// fall below it.
 pub fn hazard_event(u: f64, h: f64) -> bool {
-    u < h + 2.0 * f64::EPSILON && u < 1.0 - (-h).exp()
+    u < h + 2.0 * f64::EPSILON && u < hazard_probability(h)
 }
 
 /// Share of capital an affiliate withdraws this quarter at smoothed margin `margin`.
@@ -96,16 +90,6 @@ pub fn affiliate_exit_hazard(
 ) -> f64 {
     ph.affiliate_exit_per_q
         * (-pp.loss_loading * margin / pp.margin_sd + ph.trust_loading * (0.5 - pair_trust)).exp()
-}
-
-/// Exit probability of an affiliate, `1 − e^(−h)`.
-pub fn affiliate_exit_probability(
-    ph: &super::params::HazardParams,
-    pp: &super::params::ProfitParams,
-    margin: f64,
-    pair_trust: f64,
-) -> f64 {
-    1.0 - (-affiliate_exit_hazard(ph, pp, margin, pair_trust)).exp()
 }
 
 impl World {
@@ -489,10 +473,10 @@ mod tests {
     fn termination_hazard_at_reference_values_is_the_base_rate() {
         let p = HazardParams::default();
         // F̄ = F̄_ref, T = ½, π = 0, X = 0: h = h₀ = 0.010 → P = 1 − e^−0.010
-        let prob = termination_probability(&p, 0.3, 0.5, 0.0, 0.0);
+        let prob = hazard_probability(termination_hazard(&p, 0.3, 0.5, 0.0, 0.0));
         assert!((prob - (1.0 - (-0.010f64).exp())).abs() < 1e-12);
         // Lower trust raises it by e^{3·0.2}.
-        let low = termination_probability(&p, 0.3, 0.3, 0.0, 0.0);
+        let low = hazard_probability(termination_hazard(&p, 0.3, 0.3, 0.0, 0.0));
         assert!((low - (1.0 - (-0.010 * (0.6f64).exp()).exp())).abs() < 1e-12);
     }
 }
