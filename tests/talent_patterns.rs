@@ -12,6 +12,7 @@
 //! | `p10_vietnamese_intern_missing_rate_is_about_three_percent_a_year` | P10 missing ≈ 3 %/yr | validation of the Vietnamese rate; `missing_hazard` was hand-set, so it is close to calibration |
 //! | `p10_vietnam_supplies_half_of_new_interns_and_skilled_workers` | P10 shares | validation (fails, ignored with the figure) |
 //! | `more_returnees_lower_the_friction_of_new_partnerships` | return-with-skill channel | validation |
+//! | `vietnams_share_of_new_interns_rises_as_its_income_nears_the_mobility_peak` | documented direction of the mobility transition | validation |
 //!
 //! Calibration target of the talent scales: the 2006–2015 Vietnamese residents path (data/).
 
@@ -149,17 +150,40 @@ fn p10_vietnamese_intern_missing_rate_is_about_three_percent_a_year() {
 }
 
 #[test]
-#[ignore = "fails: Vietnam's share of new interns 2019–2023 is 0.09 and of new SSW 0.09 in the \
-            default replay (kizuna run vietnam_japan --replications 2); the shift away from China \
-            is not reproduced"]
+#[ignore = "fails: Vietnam's share of new interns 2019–2023 is 0.11 and of new SSW 0.10 in the \
+            default replay (this test, --ignored --nocapture); the Philippines, Indonesia and \
+            Myanmar send too many without their other destinations in the model"]
 fn p10_vietnam_supplies_half_of_new_interns_and_skilled_workers() {
     let cfg = default_cut();
     let s = run(&cfg);
     let (a, b) = (Quarter::new(2019, 1), Quarter::new(2023, 4));
     let interns = mean(&cfg, &s, "intern_inflow_share.VNM-JPN", a, b);
     let ssw = mean(&cfg, &s, "ssw_new_share.VNM-JPN", a, b);
+    eprintln!("Vietnam's share 2019–2023: new interns {interns}, new SSW {ssw}");
     assert!((0.5..=0.6).contains(&interns), "interns {interns}");
     assert!((0.5..=0.6).contains(&ssw), "ssw {ssw}");
+}
+
+#[test]
+fn vietnams_share_of_new_interns_rises_as_its_income_nears_the_mobility_peak() {
+    // Vietnam's income per capita rises towards y* while China's passes it: Vietnam's share of
+    // Japan's new interns grows. A hump so wide that it is flat removes most of the shift.
+    let base = default_cut();
+    let mut flat = base.clone();
+    flat.params.talent.mobility_transition_width_ln = 5.0;
+    let share = "intern_inflow_share.VNM-JPN";
+    let (early, late) = (
+        (Quarter::new(2004, 1), Quarter::new(2007, 4)),
+        (Quarter::new(2012, 1), Quarter::new(2015, 4)),
+    );
+    let rise = |cfg: &Config| {
+        let s = run(cfg);
+        mean(cfg, &s, share, late.0, late.1) / mean(cfg, &s, share, early.0, early.1)
+    };
+    let (with_hump, without) = (rise(&base), rise(&flat));
+    eprintln!("share rise with the hump {with_hump}, flat {without}");
+    assert!(with_hump > 1.2, "share 2012–15 / 2004–07 = {with_hump}");
+    assert!(with_hump > without, "with the hump {with_hump}, flat {without}");
 }
 
 #[test]

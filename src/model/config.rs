@@ -293,10 +293,12 @@ pub struct TalentOriginConfig {
     pub destination: Option<usize>,
     /// The pair whose partner country this is (None for a competing origin).
     pub pair: Option<PairId>,
-    /// Competing origins: wage path per step [USD per year] and population per step [persons].
-    /// Pair origins read their country's state instead (empty here).
+    /// Competing origins: wage path per step [USD per year], population per step [persons] and
+    /// income per capita per step (GDP / population) [USD per person per year]. Pair origins read
+    /// their country's state instead (empty here).
     pub wage_usd_per_year: Vec<f64>,
     pub population: Vec<f64>,
+    pub income_per_capita_usd: Vec<f64>,
     /// Residents of the origin in the destination at the start outside the programmes [persons].
     pub settled_initial: u64,
     pub programmes: [Option<OriginProgramme>; 4],

@@ -522,6 +522,19 @@ params_struct! {
         /// moves it) [dimensionless] [P].
         #[schemars(range(min = 0.0, max = 3.0))]
         wage_elasticity: f64 = 1.0,
+        /// y*: income per capita of the origin [current USD per person per year] at which its
+        /// propensity to emigrate peaks (the mobility transition: emigration rises with income
+        /// while people gain the means to go and falls once home incomes catch up; Clemens 2014,
+        /// IZA DP 8592, and Dao, Docquier, Parsons & Peri 2018, JDE 132:88–101, place the peak
+        /// at about 5,000–10,000 PPP USD, i.e. roughly 2,000–4,500 current USD at the price
+        /// levels of these origins) [S, range; value fitted on 1992–2015 residents].
+        #[schemars(range(min = 500.0, max = 20000.0))]
+        mobility_transition_peak_income_usd: f64 = 3000.0,
+        /// s: width of the hump `H(y) = exp(−ln²(y/y*)/(2 s²))` in log income [dimensionless]
+        /// (s = 1.2: H halves at 0.37 y* and 2.7 y*, as wide as the cross-country hump of the
+        /// same sources) [S, range; value fitted on 1992–2015 residents].
+        #[schemars(range(min = 0.3, max = 5.0))]
+        mobility_transition_width_ln: f64 = 1.2,
         /// ε_D: elasticity of applicants to the diaspora (origin's residents in the destination per
         /// origin resident): migration costs fall with the network. Beine, Docquier & Özden
         /// (2011, JDE 95:30–41) estimate elasticities of bilateral migration to the diaspora of

@@ -9,7 +9,10 @@
 //! Apr 2019 with the announced cap, ESD from Apr 2027 with employer mobility and a fee cap).
 //!
 //! **Applicants (supply).** Origin o sends
-//! `S = σ P_o (w_d/w_o)^ε_w (N_o/P_o)^ε_D (1 − φ_fee b) (T/½)^ε_T`, where the wage ratio is in USD
+//! `S = σ P_o H(y_o) (w_d/w_o)^ε_w (N_o/P_o)^ε_D (1 − φ_fee b) (T/½)^ε_T`, where
+//! `H(y) = exp(−ln²(y/y*)/(2s²))` is the mobility transition in the origin's income per capita
+//! y_o (emigration first rises with income, then falls as home catches up: as Vietnam grows
+//! towards y* and China beyond it, Vietnam's share of applicants rises), the wage ratio is in USD
 //! (an exchange-rate shock on the destination lowers w_d), N_o the origin's residents in the
 //! destination (the diaspora: migration costs fall with the network, Beine, Docquier & Özden
 //! 2011), `b = C/(C + 4 w_o)` the cost burden of `C = min(fee, fee cap) + language_prep_q · w_o/4`,
@@ -80,10 +83,19 @@ pub fn cost_burden(cost_usd: f64, origin_wage_usd: f64) -> f64 {
     cost_usd / (cost_usd + 4.0 * origin_wage_usd).max(1e-9)
 }
 
+/// H(y): the origin's propensity to emigrate at income per capita `income_usd`, 1 at the peak.
+pub fn mobility_transition(p: &TalentParams, income_usd: f64) -> f64 {
+    let z = (income_usd.max(1.0) / p.mobility_transition_peak_income_usd).ln();
+    let s = p.mobility_transition_width_ln;
+    (-z * z / (2.0 * s * s)).exp()
+}
+
 /// M1: applicants per quarter from one origin.
+#[allow(clippy::too_many_arguments)]
 pub fn applicants_per_q(
     p: &TalentParams,
     population: f64,
+    income_usd: f64,
     wage_ratio: f64,
     diaspora: f64,
     burden: f64,
@@ -92,6 +104,7 @@ pub fn applicants_per_q(
     let population = population.max(1.0);
     p.applicant_rate_per_q
         * population
+        * mobility_transition(p, income_usd)
         * wage_ratio.max(0.0).powf(p.wage_elasticity)
         * (diaspora.max(1.0) / population).powf(p.diaspora_elasticity)
         * (1.0 - p.fee_weight * burden).max(0.0)
@@ -117,18 +130,34 @@ pub fn skill_gain(p: &TalentParams, stay_q: f64) -> f64 {
     p.skill_gain_max * (1.0 - (-stay_q / p.skill_gain_time_q).exp())
 }
 
+/// What the supply of applicants reads of an origin's economy this quarter.
+struct OriginEconomy {
+    wage_usd_per_year: f64,
+    population: f64,
+    income_per_capita_usd: f64,
+}
+
 impl World {
-    /// Origin o's wage [USD per year] and population [persons] this quarter.
-    fn origin_wage_population(&self, cfg: &Config, o: usize) -> (f64, f64) {
+    /// Origin o's wage [USD per year], population [persons] and income per capita [USD per
+    /// person per year] this quarter.
+    fn origin_economy(&self, cfg: &Config, o: usize) -> OriginEconomy {
         let oc = &cfg.talent_origins[o];
         match oc.pair {
             Some(pair) => {
                 let c = &self.countries[cfg.pairs[pair.index()].partner.index()];
-                (c.wage_usd_per_year, c.population)
+                OriginEconomy {
+                    wage_usd_per_year: c.wage_usd_per_year,
+                    population: c.population,
+                    income_per_capita_usd: c.gni_per_capita,
+                }
             }
             None => {
                 let step = self.step as usize;
-                (oc.wage_usd_per_year[step], oc.population[step])
+                OriginEconomy {
+                    wage_usd_per_year: oc.wage_usd_per_year[step],
+                    population: oc.population[step],
+                    income_per_capita_usd: oc.income_per_capita_usd[step],
+                }
             }
         }
     }
@@ -158,7 +187,7 @@ impl World {
             let oc = &cfg.talent_origins[o];
             let Some(d) = oc.destination else { continue };
             let dest = &cfg.talent_destinations[d];
-            let (wage_o, _) = self.origin_wage_population(cfg, o);
+            let wage_o = self.origin_economy(cfg, o).wage_usd_per_year;
             let ssw_open =
                 regime_at(&dest.regimes[SSW], q).is_some() && oc.programmes[SSW].is_some();
             let engineers_open = oc.programmes[ENGINEER].is_some();
@@ -302,14 +331,16 @@ impl World {
                     let Some(op) = &oc.programmes[k] else {
                         continue;
                     };
-                    let (wage_o, population) = self.origin_wage_population(cfg, o);
+                    let economy = self.origin_economy(cfg, o);
+                    let wage_o = economy.wage_usd_per_year;
                     let trust = oc.pair.map_or(0.5, |p| self.pairs[p.index()].pair_trust);
                     let burden =
                         cost_burden(migration_cost_usd(op.fee_usd, regime, wage_o), wage_o);
                     let diaspora = self.origin_residents(o) as f64;
                     let s = applicants_per_q(
                         tp,
-                        population,
+                        economy.population,
+                        economy.income_per_capita_usd,
                         wage_d / wage_o.max(1.0),
                         diaspora,
                         burden,
@@ -446,16 +477,38 @@ mod tests {
         let p = params();
         // P = 1e8, ratio 10, diaspora 1e6 (share 0.01 → √ = 0.1), b = 0, trust ½:
         // 0.01 · 1e8 · 10 · 0.1 = 1e6.
-        let base = applicants_per_q(&p, 1e8, 10.0, 1e6, 0.0, 0.5);
+        let base = applicants_per_q(&p, 1e8, 3000.0, 10.0, 1e6, 0.0, 0.5);
         assert!((base - 1e6).abs() < 1e-3);
         // Yen 20 % weaker: ratio 8 → 8e5 (ε_w = 1).
-        assert!((applicants_per_q(&p, 1e8, 8.0, 1e6, 0.0, 0.5) - 8e5).abs() < 1e-3);
+        assert!((applicants_per_q(&p, 1e8, 3000.0, 8.0, 1e6, 0.0, 0.5) - 8e5).abs() < 1e-3);
         // Diaspora ×4: √4 = 2 → 2e6.
-        assert!((applicants_per_q(&p, 1e8, 10.0, 4e6, 0.0, 0.5) - 2e6).abs() < 1e-3);
+        assert!((applicants_per_q(&p, 1e8, 3000.0, 10.0, 4e6, 0.0, 0.5) - 2e6).abs() < 1e-3);
         // Burden 0.4: 1 − 0.5·0.4 = 0.8 → 8e5.
-        assert!((applicants_per_q(&p, 1e8, 10.0, 1e6, 0.4, 0.5) - 8e5).abs() < 1e-3);
+        assert!((applicants_per_q(&p, 1e8, 3000.0, 10.0, 1e6, 0.4, 0.5) - 8e5).abs() < 1e-3);
         // Trust 0.72: √1.44 = 1.2 → 1.2e6.
-        assert!((applicants_per_q(&p, 1e8, 10.0, 1e6, 0.0, 0.72) - 1.2e6).abs() < 1e-3);
+        assert!((applicants_per_q(&p, 1e8, 3000.0, 10.0, 1e6, 0.0, 0.72) - 1.2e6).abs() < 1e-3);
+    }
+
+    #[test]
+    fn the_mobility_transition_peaks_at_its_income_and_falls_on_both_sides_by_hand() {
+        let p = params();
+        // y* = 3,000, s = 1.2 (defaults): H(y*) = 1.
+        assert_eq!(mobility_transition(&p, 3000.0), 1.0);
+        // One s above and below in log income: exp(−½) = 0.60653.
+        let one_s = 1.2f64.exp();
+        assert!((mobility_transition(&p, 3000.0 * one_s) - (-0.5f64).exp()).abs() < 1e-12);
+        assert!((mobility_transition(&p, 3000.0 / one_s) - (-0.5f64).exp()).abs() < 1e-12);
+        // 1,000 USD: ln²(1/3) = 1.20695, /2.88 = 0.41908 → 0.65765.
+        assert!((mobility_transition(&p, 1000.0) - 0.65765).abs() < 1e-5);
+        // Applicants scale with H: 1e6 at the peak, 1e6 · e^(−½) one s above it.
+        let above = applicants_per_q(&p, 1e8, 3000.0 * one_s, 10.0, 1e6, 0.0, 0.5);
+        assert!((above - 1e6 * (-0.5f64).exp()).abs() < 1e-3);
+        // A narrower hump lowers an origin far from the peak: s = 0.6 at 1,000 USD → 0.18706.
+        let narrow = TalentParams {
+            mobility_transition_width_ln: 0.6,
+            ..p
+        };
+        assert!((mobility_transition(&narrow, 1000.0) - 0.18706).abs() < 1e-5);
     }
 
     #[test]

@@ -906,6 +906,7 @@ pub fn to_config(raw: &RawScenario, doc: &ResolvedDocument) -> Result<Config, Di
             destination: destination_of(pc.donor),
             pair: Some(PairId(p as u16)),
             wage_usd_per_year: Vec::new(),
+            income_per_capita_usd: Vec::new(),
             population: Vec::new(),
             settled_initial: raw.pairs[p].settled_residents_initial,
             programmes: Default::default(),
@@ -984,14 +985,19 @@ pub fn to_config(raw: &RawScenario, doc: &ResolvedDocument) -> Result<Config, Di
         let (Some(gdp), Some(population)) = (gdp, population) else {
             continue;
         };
-        let wage = gdp
+        let income_per_capita = gdp
             .iter()
             .zip(&population)
-            .map(|(g, p)| t.wage_to_gdp_per_capita * g / p.max(1.0))
+            .map(|(g, p)| g / p.max(1.0))
+            .collect::<Vec<_>>();
+        let wage = income_per_capita
+            .iter()
+            .map(|y| t.wage_to_gdp_per_capita * y)
             .collect::<Vec<_>>();
         if !wage
             .iter()
             .chain(&population)
+            .chain(&income_per_capita)
             .all(|x| x.is_finite() && *x > 0.0)
         {
             cx.error(
@@ -1026,6 +1032,7 @@ pub fn to_config(raw: &RawScenario, doc: &ResolvedDocument) -> Result<Config, Di
             pair: None,
             wage_usd_per_year: wage,
             population,
+            income_per_capita_usd: income_per_capita,
             settled_initial: t.settled_residents_initial,
             programmes,
         });
