@@ -12,6 +12,9 @@ pub enum Scope {
     Pair,
     /// One country.
     Country,
+    /// A competing origin of people (`[[talent_origins]]`, no firms) and its destination:
+    /// `CHN-JPN`, written like a pair.
+    Origin,
 }
 
 /// How a quarterly value relates to a calendar-year figure (used when comparing with data).
@@ -53,7 +56,8 @@ macro_rules! spec {
     };
 }
 
-/// Every indicator, pair-scoped first, in the column order of `timeseries.csv`.
+/// Every indicator, pair-scoped first, then country-scoped, then origin-scoped, in the column
+/// order of `timeseries.csv`.
 pub const CATALOGUE: &[IndicatorSpec] = &[
     spec!(
         "oda_committed_usd_per_q",
@@ -527,6 +531,38 @@ pub const CATALOGUE: &[IndicatorSpec] = &[
         StockAtEnd,
         "The same ratio counting capital under construction and the undisbursed aid pipeline: what investors read in FDI entry."
     ),
+    spec!(
+        "origin_residents_persons",
+        Origin,
+        "persons",
+        "Residents of a competing origin",
+        StockAtEnd,
+        "People of a competing origin in its destination (all programmes, missing and settled), as residents_persons is for a pair's partner."
+    ),
+    spec!(
+        "origin_intern_inflow_persons_per_q",
+        Origin,
+        "persons per quarter",
+        "New interns of a competing origin",
+        FlowPerQuarter,
+        "Technical interns of a competing origin entering its destination this quarter."
+    ),
+    spec!(
+        "origin_intern_inflow_share",
+        Origin,
+        "share",
+        "Share of new interns (competing origin)",
+        MeanOfQuarters,
+        "A competing origin's share of all new technical interns entering its destination this quarter (all origins of the scenario); 0 when none enter."
+    ),
+    spec!(
+        "origin_ssw_new_share",
+        Origin,
+        "share",
+        "Share of new SSW (competing origin)",
+        MeanOfQuarters,
+        "A competing origin's share of all new specified skilled workers of its destination this quarter (from abroad and from the intern programme); 0 when none."
+    ),
 ];
 
 /// The spec for an indicator name (without scope).
@@ -546,11 +582,12 @@ pub fn column_name(name: &str, scope: &str) -> String {
 }
 
 impl Scope {
-    /// The scope as written in the catalogue: `pair` or `country`.
+    /// The scope as written in the catalogue: `pair`, `country` or `origin`.
     pub fn label(self) -> &'static str {
         match self {
             Pair => "pair",
             Country => "country",
+            Origin => "origin",
         }
     }
 }
@@ -628,7 +665,8 @@ pub fn catalogue_markdown() -> String {
          this file is out of date.\n\n\
          A column of `timeseries.csv` is named `<name>.<scope>`: the scope is a country pair \
          (`VNM-JPN`:\nthe partner, then the donor/investor country) for `pair` indicators, a \
-         country code (`VNM`) for\n`country` indicators. `aggregation` says how a calendar-year \
+         country code (`VNM`) for\n`country` indicators, a competing origin of people and its \
+         destination (`CHN-JPN`,\n`[[talent_origins]]`) for `origin` indicators. `aggregation` says how a calendar-year \
          figure is formed from the quarters\n(when the run is compared with data): `sum` of the \
          four quarters for flows, the `q4` value for\nstocks and levels, the `mean` of the four \
          quarters for rates and ratios.\n\n",

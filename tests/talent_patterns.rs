@@ -12,6 +12,7 @@
 //! | `p10_vietnamese_intern_missing_rate_is_about_three_percent_a_year` | P10 missing ≈ 3 %/yr | validation of the Vietnamese rate; `missing_hazard` was hand-set, so it is close to calibration |
 //! | `p10_vietnam_supplies_half_of_new_interns_and_skilled_workers` | P10 shares | validation (fails, ignored with the figure) |
 //! | `more_returnees_lower_the_friction_of_new_partnerships` | return-with-skill channel | validation |
+//! | `every_origins_share_of_new_interns_and_ssw_adds_up_to_one` | origin indicators are consistent | accounting |
 //! | `vietnams_share_of_new_interns_rises_as_its_income_nears_the_mobility_peak` | documented direction of the mobility transition | validation |
 //!
 //! Calibration target of the talent scales: the 2006–2015 Vietnamese residents path (data/).
@@ -162,6 +163,37 @@ fn p10_vietnam_supplies_half_of_new_interns_and_skilled_workers() {
     eprintln!("Vietnam's share 2019–2023: new interns {interns}, new SSW {ssw}");
     assert!((0.5..=0.6).contains(&interns), "interns {interns}");
     assert!((0.5..=0.6).contains(&ssw), "ssw {ssw}");
+}
+
+#[test]
+fn every_origins_share_of_new_interns_and_ssw_adds_up_to_one() {
+    // Vietnam's share (a pair indicator) plus the five competing origins' shares (origin
+    // indicators) is 1 in every quarter in which someone entered, and 0 before any did.
+    let cfg = default_cut();
+    let s = run(&cfg);
+    let origins = ["CHN-JPN", "PHL-JPN", "IDN-JPN", "MMR-JPN", "NPL-JPN"];
+    for (pair_share, origin_share) in [
+        ("intern_inflow_share", "origin_intern_inflow_share"),
+        ("ssw_new_share", "origin_ssw_new_share"),
+    ] {
+        let vn = column(&s, &format!("{pair_share}.VNM-JPN"));
+        let others: Vec<Vec<f64>> = origins
+            .iter()
+            .map(|o| column(&s, &format!("{origin_share}.{o}")))
+            .collect();
+        let mut quarters_with_entries = 0;
+        for t in 0..vn.len() {
+            let total = vn[t] + others.iter().map(|c| c[t]).sum::<f64>();
+            if total > 0.0 {
+                quarters_with_entries += 1;
+                assert!((total - 1.0).abs() < 1e-9, "{pair_share} at step {t}: {total}");
+            }
+        }
+        assert!(quarters_with_entries > 10, "{pair_share}: {quarters_with_entries} quarters");
+    }
+    // Residents of a competing origin start from its settled residents and programme stocks.
+    let china = column(&s, "origin_residents_persons.CHN-JPN");
+    assert!(china[0] > 171_000.0 && china[0] < 260_000.0, "{}", china[0]);
 }
 
 #[test]

@@ -1,6 +1,7 @@
 //! Phase 12: indicators. One row per quarter, columns in the order of [`columns`]: indicator by
-//! indicator of the catalogue, and within one indicator every pair (or country) in scenario order.
-//! Cost O(C + pairs) per step (all sums were kept by earlier phases).
+//! indicator of the catalogue, and within one indicator every pair (country, competing origin) in
+//! scenario order.
+//! Cost O(C + pairs + origins) per step (all sums were kept by earlier phases).
 
 use super::config::Config;
 use super::world::World;
@@ -56,6 +57,12 @@ pub fn columns(cfg: &Config) -> Vec<String> {
                     .enumerate()
                     .filter(|(i, _)| country_column_applies(cfg, spec.name, *i))
                     .map(|(_, c)| column_name(spec.name, &c.code)),
+            ),
+            Scope::Origin => out.extend(
+                cfg.talent_origins
+                    .iter()
+                    .filter(|o| o.pair.is_none())
+                    .map(|o| column_name(spec.name, &o.label)),
             ),
         }
     }
@@ -154,6 +161,33 @@ impl World {
         }
     }
 
+    /// An indicator of talent origin `o` (a competing origin: no pair, no firms).
+    fn origin_value(&self, cfg: &Config, name: &str, o: usize) -> f64 {
+        let state = &self.origins[o];
+        let share = |part: u64, whole: u64| {
+            if whole > 0 {
+                part as f64 / whole as f64
+            } else {
+                0.0
+            }
+        };
+        let dest = cfg.talent_origins[o]
+            .destination
+            .map(|d| &self.destinations[d]);
+        match name {
+            "origin_residents_persons" => self.origin_residents(o) as f64,
+            "origin_intern_inflow_persons_per_q" => state.inflow_q[0] as f64,
+            "origin_intern_inflow_share" => {
+                share(state.inflow_q[0], dest.map_or(0, |d| d.inflow_q[0]))
+            }
+            "origin_ssw_new_share" => share(
+                state.inflow_q[1] + state.transitions_q[1],
+                dest.map_or(0, |d| d.inflow_q[1] + d.transitions_q[1]),
+            ),
+            _ => f64::NAN,
+        }
+    }
+
     fn country_value(&self, name: &str, c: usize) -> f64 {
         let s = &self.countries[c];
         match name {
@@ -189,6 +223,13 @@ impl World {
                     for c in 0..self.countries.len() {
                         if country_column_applies(cfg, spec.name, c) {
                             out.push(self.country_value(spec.name, c));
+                        }
+                    }
+                }
+                Scope::Origin => {
+                    for o in 0..self.origins.len() {
+                        if cfg.talent_origins[o].pair.is_none() {
+                            out.push(self.origin_value(cfg, spec.name, o));
                         }
                     }
                 }

@@ -1194,6 +1194,11 @@ pub fn to_config(raw: &RawScenario, doc: &ResolvedDocument) -> Result<Config, Di
     }
 
     // Resilience indicators.
+    let origin_codes: Vec<String> = raw
+        .talent_origins
+        .iter()
+        .map(|t| format!("{}-{}", t.code, t.destination))
+        .collect();
     let mut resilience_columns = Vec::new();
     if raw.output.resilience_indicators.is_empty() {
         for p in &raw.pairs {
@@ -1225,6 +1230,7 @@ pub fn to_config(raw: &RawScenario, doc: &ResolvedDocument) -> Result<Config, Di
                 let scopes: Vec<&String> = match spec.scope {
                     indicators::Scope::Pair => pair_codes.iter().collect(),
                     indicators::Scope::Country => country_codes.iter().collect(),
+                    indicators::Scope::Origin => origin_codes.iter().collect(),
                 };
                 if !scopes.iter().any(|s| s.as_str() == scope) {
                     cx.error(
