@@ -67,16 +67,52 @@ pub fn experience_decay(p: &FrictionParams, experience_q: f64) -> f64 {
     (1.0 + experience_q.max(0.0) / p.experience_scale_q).powf(-p.learning_exponent)
 }
 
-/// Scalar friction F̄ (F3 + F4) from the pair's gaps.
+/// Headroom of [`ExperienceDecayTable`] above the horizon for offsets from prior entries [quarters].
+pub const EXPERIENCE_TABLE_HEADROOM_Q: usize = 64;
+
+/// [`experience_decay`] at every multiple of half a quarter from 0 to a bound, computed once per
+/// run. A partnership's experience is its age in whole quarters plus its entry offset
+/// `w_same n_same + w_block n_block`, a multiple of ½ at the default weights, so the step loop
+/// reads the table instead of calling `powf`; any other value is computed. A hit returns the
+/// same bits as the call: `2e == k` exactly means `e == k/2` exactly.
+#[derive(Debug, Clone, Default)]
+pub struct ExperienceDecayTable {
+    per_half_quarter: Vec<f64>,
+}
+
+impl ExperienceDecayTable {
+    pub fn new(p: &FrictionParams, max_experience_q: usize) -> Self {
+        Self {
+            per_half_quarter: (0..=2 * max_experience_q)
+                .map(|k| experience_decay(p, k as f64 / 2.0))
+                .collect(),
+        }
+    }
+
+    /// `experience_decay(p, experience_q)`, from the table where it holds the value.
+    #[inline]
+    pub fn get(&self, p: &FrictionParams, experience_q: f64) -> f64 {
+        let twice = experience_q * 2.0;
+        if twice >= 0.0
+            && twice == twice.trunc()
+            && let Some(&decay) = self.per_half_quarter.get(twice as usize)
+        {
+            return decay;
+        }
+        experience_decay(p, experience_q)
+    }
+}
+
+/// Scalar friction F̄ (F3 + F4) from the pair's gaps and the experience decay factor
+/// `(1 + E/E₀)^(−b)` ([`experience_decay`]).
 pub fn scalar_friction(
     p: &FrictionParams,
     gaps: &[f64; 6],
     mode_multiplier: f64,
-    experience_q: f64,
+    decay: f64,
     m: &Mitigation,
 ) -> f64 {
     let mult = mitigation_multipliers(p, m);
-    let decay = experience_decay(p, experience_q);
     let mut sum = 0.0;
     for k in 0..6 {
         sum += p.dimension_weights[k] * gaps[k] * mult[k];
@@ -103,6 +139,25 @@ mod tests {
     const KOR: [f64; 6] = [60.0, 18.0, 39.0, 85.0, 100.0, 29.0];
 
     #[test]
+    fn the_experience_table_returns_the_bits_of_the_direct_call() {
+        let p = FrictionParams::default();
+        let table = ExperienceDecayTable::new(&p, 10);
+        // Hits (multiples of ½ up to 10), misses (other values, beyond the table, negative).
+        let mut values: Vec<f64> = (0..=20).map(|k| k as f64 / 2.0).collect();
+        values.extend([0.25, 1.3, 3.0 + 1e-12, 10.5, 11.0, 200.0, 1e9, -0.5, -0.0]);
+        values.extend((0..200).map(|i| i as f64 * 0.37));
+        for e in values {
+            assert_eq!(
+                table.get(&p, e).to_bits(),
+                experience_decay(&p, e).to_bits(),
+                "experience {e}"
+            );
+        }
+        // 4 quarters: 2^(−0.32), read from the table.
+        assert!((table.get(&p, 4.0) - 2f64.powf(-0.32)).abs() < 1e-15);
+    }
+
+    #[test]
     fn kogut_singh_japan_vietnam_matches_the_domain_notes() {
         // Domain notes §1.2: KS4 = 4.35, KS6 = 3.19.
         assert!((kogut_singh(&JPN, &VNM, 4) - 4.35).abs() < 0.005);
@@ -124,7 +179,7 @@ mod tests {
         // F̄ = 0.05 + 0.10 · 1 · 1 · 3.1947 = 0.36947 (mean gap over 6 dimensions, no mitigation).
         let p = FrictionParams::default();
         let g = dimension_gaps(&JPN, &VNM);
-        let f = scalar_friction(&p, &g, 1.0, 0.0, &Mitigation::default());
+        let f = scalar_friction(&p, &g, 1.0, experience_decay(&p, 0.0), &Mitigation::default());
         let mean_gap = g.iter().sum::<f64>() / 6.0;
         assert!((f - (0.05 + 0.1 * mean_gap)).abs() < 1e-12);
         assert!((f - 0.3695).abs() < 0.001);
@@ -182,10 +237,10 @@ mod tests {
             quarters_in_mode: 12.0,
             ..Default::default()
         };
-        assert!((scalar_friction(&p, &zero, 1.0, 0.0, &start) - 0.10).abs() < 1e-12);
+        assert!((scalar_friction(&p, &zero, 1.0, 1.0, &start) - 0.10).abs() < 1e-12);
         // 0.05 · e^(−2) = 0.006767
         assert!(
-            (scalar_friction(&p, &zero, 1.0, 0.0, &later) - (0.05 + 0.05 * (-2f64).exp())).abs()
+            (scalar_friction(&p, &zero, 1.0, 1.0, &later) - (0.05 + 0.05 * (-2f64).exp())).abs()
                 < 1e-12
         );
     }

@@ -121,6 +121,7 @@ impl World {
         }
         let ps = &mut self.partnerships;
         let firms = &self.firms;
+        let decay_table = &self.experience_decay;
         let shock_active = self.capacity_shock_active;
         for &id in &ps.active {
             let id = id as usize;
@@ -181,7 +182,7 @@ impl World {
                 pf,
                 &pair.gaps,
                 ps.mode_multiplier[id],
-                experience,
+                decay_table.get(pf, experience),
                 &mitigation,
             );
             ps.friction[id] = friction;

@@ -4,7 +4,9 @@
 //! here so that the step loop does not allocate.
 
 use super::config::*;
-use super::culture::{dimension_gaps, kogut_singh};
+use super::culture::{
+    EXPERIENCE_TABLE_HEADROOM_Q, ExperienceDecayTable, dimension_gaps, kogut_singh,
+};
 use super::rng::{Draws, EntityKind, Purpose, replication_key};
 use super::trust::Evidence;
 
@@ -473,6 +475,10 @@ pub struct World {
     pub mitigation_cost_q: f64,
     /// Whether any firm lost capacity to a shock in the last production phase.
     pub capacity_shock_active: bool,
+    /// The friction's experience decay at every half quarter of the horizon (read, not `powf`).
+    /// Derived from the parameters, so not saved: a restored world computes what it misses.
+    #[serde(skip)]
+    pub experience_decay: ExperienceDecayTable,
 }
 
 impl World {
@@ -628,6 +634,10 @@ impl World {
             entries: Reserved(Vec::with_capacity(firm_capacity * n_pairs)),
             mitigation_cost_q: 0.0,
             capacity_shock_active: false,
+            experience_decay: ExperienceDecayTable::new(
+                &cfg.params.friction,
+                steps + EXPERIENCE_TABLE_HEADROOM_Q,
+            ),
         };
         world.populate_firms(cfg);
         world.seed_talent(cfg);
