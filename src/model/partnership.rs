@@ -43,21 +43,20 @@ pub fn success_probability(
     )
 }
 
-/// H1 per-quarter termination hazard `h`.
-pub fn termination_hazard(
+/// Exponent z of the H1 termination hazard `h = h₀ e^z` (h₀ = `base_per_q`).
+pub fn termination_exponent(
     p: &super::params::HazardParams,
     friction: f64,
     trust: f64,
     performance: f64,
     exposure: f64,
 ) -> f64 {
-    p.base_per_q
-        * (p.friction_loading * (friction - p.friction_reference)
-            - p.trust_loading * (trust - 0.5)
-            - p.performance_loading * performance
-            + p.exposure_loading * exposure)
-            .exp()
+    p.friction_loading * (friction - p.friction_reference)
+        - p.trust_loading * (trust - 0.5)
+        - p.performance_loading * performance
+        + p.exposure_loading * exposure
 }
+
 
 /// Probability `1 − e^(−h)` of an event in a quarter with hazard `h`.
 pub fn hazard_probability(h: f64) -> f64 {
@@ -72,6 +71,33 @@ pub fn hazard_event(u: f64, h: f64) -> bool {
     u < h + 2.0 * f64::EPSILON && u < hazard_probability(h)
 }
 
+/// `hazard_event(u, h₀ · exp(z))`, decided without `exp` for most draws. With
+/// `k = ⌊z log₂e⌋ + 2`, `2^k ≥ 1.999 e^z` whatever the rounding of `z log₂e` (|z| < 700 here),
+/// while the computed `h₀ · exp(z)` exceeds `h₀ e^z` by less than 4·10⁻¹⁶ relative (`exp` is
+/// within 1 ulp), so `h₀ 2^k` (exact: a power-of-two scaling) bounds it, and
+/// `u ≥ h₀ 2^k + 2⁻⁵¹` makes `hazard_event` false by its first comparison.
+pub fn scaled_hazard_event(u: f64, h0: f64, z: f64) -> bool {
+    let t = (z * std::f64::consts::LOG2_E).floor();
+    if t > -1000.0 && t < 1000.0 && h0 >= 0.0 {
+        let two_to_k = f64::from_bits(((t as i64 + 2 + 1023) as u64) << 52);
+        if u >= h0 * two_to_k + 2.0 * f64::EPSILON {
+            return false;
+        }
+    }
+    hazard_event(u, h0 * z.exp())
+}
+
+/// Exponent z of an affiliate's exit hazard `h = h_a e^z` (h_a = `affiliate_exit_per_q`):
+/// `z = −γ_m π̄/σ_μ + γ_T (½ − T_pair)`.
+pub fn affiliate_exit_exponent(
+    ph: &super::params::HazardParams,
+    pp: &super::params::ProfitParams,
+    margin: f64,
+    pair_trust: f64,
+) -> f64 {
+    -pp.loss_loading * margin / pp.margin_sd + ph.trust_loading * (0.5 - pair_trust)
+}
+
 /// Share of capital an affiliate withdraws this quarter at smoothed margin `margin`.
 pub fn shrink_share(p: &super::params::ProfitParams, margin: f64) -> f64 {
     if margin >= 0.0 {
@@ -79,17 +105,6 @@ pub fn shrink_share(p: &super::params::ProfitParams, margin: f64) -> f64 {
     } else {
         p.shrink_per_q * (-margin / p.margin_sd).min(1.0)
     }
-}
-
-/// Exit hazard of an affiliate: `h = h_a exp(−γ_m π̄/σ_μ + γ_T (½ − T_pair))`.
-pub fn affiliate_exit_hazard(
-    ph: &super::params::HazardParams,
-    pp: &super::params::ProfitParams,
-    margin: f64,
-    pair_trust: f64,
-) -> f64 {
-    ph.affiliate_exit_per_q
-        * (-pp.loss_loading * margin / pp.margin_sd + ph.trust_loading * (0.5 - pair_trust)).exp()
 }
 
 impl World {
@@ -386,14 +401,15 @@ impl World {
             } else {
                 0.0
             };
-            let hazard = termination_hazard(
+            let z = termination_exponent(
                 ph,
                 ps.friction[id],
                 ps.trust[id],
                 ps.performance[id],
                 exposure,
             );
-            if hazard_event(self.streams.termination.uniform(step, id as u32), hazard) {
+            let u = self.streams.termination.uniform(step, id as u32);
+            if scaled_hazard_event(u, ph.base_per_q, z) {
                 self.end_partnership(id, EndReason::Terminated);
             }
         }
@@ -415,8 +431,9 @@ impl World {
                 self.ledger.fdi_withdrawn_usd += withdrawn;
                 self.pairs[pair].fdi_withdrawn_q += withdrawn;
             }
-            let hazard = affiliate_exit_hazard(ph, pp, margin, self.pairs[pair].pair_trust);
-            if hazard_event(self.streams.affiliate_exit.uniform(step, f as u32), hazard) {
+            let z = affiliate_exit_exponent(ph, pp, margin, self.pairs[pair].pair_trust);
+            let u = self.streams.affiliate_exit.uniform(step, f as u32);
+            if scaled_hazard_event(u, ph.affiliate_exit_per_q, z) {
                 self.firms.active[f] = false;
                 let capital = self.firms.capital_usd[f];
                 self.ledger.fdi_withdrawn_usd += capital;
@@ -471,13 +488,44 @@ mod tests {
     }
 
     #[test]
+    fn scaled_hazard_event_decides_exactly_as_with_the_computed_hazard() {
+        // Scales and exponents from tiny to huge; u at the bound, around the hazard and the
+        // event probability, and on a grid.
+        let scales = [0.0, 1e-300, 1e-6, 0.004, 0.01, 0.3, 1.0];
+        let mut exponents: Vec<f64> = (-60..=60).map(|k| k as f64 * 0.173).collect();
+        exponents.extend([-745.0, -700.0, -1e3, 700.0, 710.0, 1e3, f64::NAN, -0.0]);
+        let mut checked = 0;
+        for &h0 in &scales {
+            for &z in &exponents {
+                let h = h0 * z.exp();
+                let p = 1.0 - (-h).exp();
+                let t = (z * std::f64::consts::LOG2_E).floor();
+                let bound = h0 * 2f64.powi(t as i32 + 2);
+                let mut us = vec![p, p.next_down(), p.next_up(), h, h.next_up()];
+                us.extend([bound, bound.next_down(), bound + 2.0 * f64::EPSILON]);
+                us.extend((0..=400).map(|k| k as f64 / 400.0));
+                for u in us.into_iter().filter(|u| (0.0..1.0).contains(u)) {
+                    assert_eq!(
+                        scaled_hazard_event(u, h0, z),
+                        hazard_event(u, h),
+                        "h0 {h0}, z {z}, u {u}"
+                    );
+                    checked += 1;
+                }
+            }
+        }
+        assert!(checked > 300_000);
+    }
+
+    #[test]
     fn termination_hazard_at_reference_values_is_the_base_rate() {
         let p = HazardParams::default();
         // F̄ = F̄_ref, T = ½, π = 0, X = 0: h = h₀ = 0.010 → P = 1 − e^−0.010
-        let prob = hazard_probability(termination_hazard(&p, 0.3, 0.5, 0.0, 0.0));
+        let hazard = |f, t| p.base_per_q * termination_exponent(&p, f, t, 0.0, 0.0).exp();
+        let prob = hazard_probability(hazard(0.3, 0.5));
         assert!((prob - (1.0 - (-0.010f64).exp())).abs() < 1e-12);
         // Lower trust raises it by e^{3·0.2}.
-        let low = hazard_probability(termination_hazard(&p, 0.3, 0.3, 0.0, 0.0));
+        let low = hazard_probability(hazard(0.3, 0.3));
         assert!((low - (1.0 - (-0.010 * (0.6f64).exp()).exp())).abs() < 1e-12);
     }
 }
