@@ -92,10 +92,12 @@ impl ExperienceDecayTable {
     /// `experience_decay(p, experience_q)`, from the table where it holds the value.
     #[inline]
     pub fn get(&self, p: &FrictionParams, experience_q: f64) -> f64 {
+        // `as` truncates in one instruction (`trunc()` is a libm call without SSE4.1) and
+        // saturates; NaN becomes 0 and fails the equality.
         let twice = experience_q * 2.0;
-        if twice >= 0.0
-            && twice == twice.trunc()
-            && let Some(&decay) = self.per_half_quarter.get(twice as usize)
+        let k = twice as usize;
+        if k as f64 == twice
+            && let Some(&decay) = self.per_half_quarter.get(k)
         {
             return decay;
         }

@@ -22,6 +22,33 @@ pub fn logistic(x: f64) -> f64 {
     1.0 / (1.0 + (-x).exp())
 }
 
+/// `u < logistic(x)` for a uniform draw `u` in [0, 1), decided as that comparison but without
+/// `exp` or a division for all but ≈0.5 % of draws. With `y = −x`, `y log₂e = t + f`, the cubic
+/// Taylor polynomial P of `2^f = e^(f ln 2)` satisfies `P ≤ 2^f ≤ P/(1 − (ln 2)⁴/24) < 1.0098 P`
+/// on [0, 1); the roundings of `y log₂e` (|y| < 700: < 2·10⁻¹³ in the exponent), of `exp`
+/// (< 1 ulp), of P and of the logistic's sum and quotient are all below 10⁻¹², so the computed
+/// `exp(y)` lies in `[lo, hi] = 2^t P [1 − 10⁻¹², 1.0099]` and the computed logistic in
+/// `[(1 − 3ε)/(1 + hi), (1 + 3ε)/(1 + lo)]`. A product `u (1 + ·)` clear of 1 by 10⁻⁹ decides;
+/// otherwise the logistic is computed.
+pub fn logistic_event(u: f64, x: f64) -> bool {
+    let a = -x * std::f64::consts::LOG2_E;
+    if a > -1000.0 && a < 1000.0 {
+        let t = super::partnership::floor_i64(a);
+        let f = (a - t as f64) * std::f64::consts::LN_2;
+        let p = 1.0 + f * (1.0 + f * (0.5 + f * (1.0 / 6.0)));
+        let two_to_t = f64::from_bits(((t + 1023) as u64) << 52);
+        let lo = two_to_t * p * (1.0 - 1e-12);
+        let hi = two_to_t * p * 1.0099;
+        if u * (1.0 + hi) < 1.0 - 1e-9 {
+            return true;
+        }
+        if u * (1.0 + lo) > 1.0 + 1e-9 {
+            return false;
+        }
+    }
+    u < logistic(x)
+}
+
 /// Logistic taste shock from a uniform draw.
 pub fn logistic_taste(u: f64, scale: f64) -> f64 {
     let u = u.clamp(1e-12, 1.0 - 1e-12);
@@ -285,6 +312,30 @@ mod tests {
         assert!((logistic_taste(0.75, 2.0) - 2.0 * 3f64.ln()).abs() < 1e-12);
         // P(ξ > x) = σ(−x) for scale 1, so entering at U − U* = 0 happens half the time.
         assert!((logistic(0.0) - 0.5).abs() < 1e-12);
+    }
+
+    #[test]
+    fn logistic_event_decides_exactly_as_the_computed_logistic() {
+        // Logits from −40 to 40 (every 0.0137, so every fraction of the binary exponent), the
+        // extremes and NaN; draws at the probability, one float either side, on a grid and
+        // scattered by a multiplicative hash.
+        let mut logits: Vec<f64> = (-2920..=2920).map(|k| k as f64 * 0.0137).collect();
+        logits.extend([-745.0, -700.0, -1e3, 700.0, 1e3, f64::NAN, -0.0, 1e-300]);
+        let (mut checked, mut near_boundary) = (0u64, 0u64);
+        for &x in &logits {
+            let p = logistic(x);
+            let mut us = vec![p, p.next_down(), p.next_up(), 0.0];
+            us.extend((0..200).map(|k| k as f64 / 200.0));
+            us.extend((1..200u64).map(|k| {
+                (k.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 11) as f64 / (1u64 << 53) as f64
+            }));
+            for u in us.into_iter().filter(|u| (0.0..1.0).contains(u)) {
+                assert_eq!(logistic_event(u, x), u < p, "x {x}, u {u}");
+                checked += 1;
+                near_boundary += u64::from((u - p).abs() < 0.01 * p * (1.0 - p) + 1e-8);
+            }
+        }
+        assert!(checked > 2_000_000 && near_boundary > 5000, "{checked} {near_boundary}");
     }
 
     #[test]

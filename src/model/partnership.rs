@@ -22,25 +22,23 @@
 
 use super::config::{Config, FirmKind};
 use super::culture::{Mitigation, scalar_friction};
-use super::entry::logistic;
+use super::entry::logistic_event;
 use super::world::{EndReason, NONE_U32, PartnershipMode, World};
 
 /// Quarters between refreshes of firm reputations and cached productivity gaps.
 const REPUTATION_REFRESH_Q: u32 = 4;
 
-/// O1 success probability.
-pub fn success_probability(
+/// O1: the logit of a partnership's success probability (the probability is its logistic).
+pub fn success_logit(
     p: &super::params::OutcomeParams,
     trust: f64,
     friction: f64,
     complementarity: f64,
     exposure: f64,
 ) -> f64 {
-    logistic(
-        p.intercept + p.trust_weight * (trust - 0.5) - p.friction_weight * friction
-            + p.complementarity_weight * complementarity
-            - p.exposure_weight * exposure,
-    )
+    p.intercept + p.trust_weight * (trust - 0.5) - p.friction_weight * friction
+        + p.complementarity_weight * complementarity
+        - p.exposure_weight * exposure
 }
 
 /// Exponent z of the H1 termination hazard `h = h₀ e^z` (h₀ = `base_per_q`).
@@ -77,14 +75,23 @@ pub fn hazard_event(u: f64, h: f64) -> bool {
 /// within 1 ulp), so `h₀ 2^k` (exact: a power-of-two scaling) bounds it, and
 /// `u ≥ h₀ 2^k + 2⁻⁵¹` makes `hazard_event` false by its first comparison.
 pub fn scaled_hazard_event(u: f64, h0: f64, z: f64) -> bool {
-    let t = (z * std::f64::consts::LOG2_E).floor();
-    if t > -1000.0 && t < 1000.0 && h0 >= 0.0 {
-        let two_to_k = f64::from_bits(((t as i64 + 2 + 1023) as u64) << 52);
+    let a = z * std::f64::consts::LOG2_E;
+    if a > -1000.0 && a < 1000.0 && h0 >= 0.0 {
+        let t = floor_i64(a);
+        let two_to_k = f64::from_bits(((t + 2 + 1023) as u64) << 52);
         if u >= h0 * two_to_k + 2.0 * f64::EPSILON {
             return false;
         }
     }
     hazard_event(u, h0 * z.exp())
+}
+
+/// ⌊a⌋ for |a| < 2⁶², by truncation in one instruction (`f64::floor` is a libm call on
+/// x86-64 without SSE4.1).
+#[inline]
+pub fn floor_i64(a: f64) -> i64 {
+    let t = a as i64;
+    if (t as f64) > a { t - 1 } else { t }
 }
 
 /// Exponent z of an affiliate's exit hazard `h = h_a e^z` (h_a = `affiliate_exit_per_q`):
@@ -225,8 +232,8 @@ impl World {
                 (0.5, 0.0)
             };
             let trust = ps.trust[id];
-            let p_success = success_probability(po, trust, friction, complementarity, exposure);
-            let success = self.streams.outcome.uniform(step, id as u32) < p_success;
+            let logit = success_logit(po, trust, friction, complementarity, exposure);
+            let success = logistic_event(self.streams.outcome.uniform(step, id as u32), logit);
             let member = ps.member_draw[id] < pair.membership_share;
             let dispute = if member { pair.dispute_resolution } else { 0.0 };
             // Partners trained together and served by liaison read a failure as an accident.
@@ -452,15 +459,16 @@ impl World {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::entry::logistic;
     use crate::model::params::{HazardParams, OutcomeParams};
 
     #[test]
     fn success_probability_is_the_logit_worked_out_by_hand() {
         let p = OutcomeParams::default();
         // 1.1 + 2·0 − 2·0.37 + 1·0.5 − 0 = 0.86 → σ = 0.7027
-        let ps = success_probability(&p, 0.5, 0.37, 0.5, 0.0);
+        let ps = logistic(success_logit(&p, 0.5, 0.37, 0.5, 0.0));
         assert!((ps - 1.0 / (1.0 + (-0.86f64).exp())).abs() < 1e-12);
-        assert!(success_probability(&p, 0.5, 0.37, 0.5, 0.3) < ps);
+        assert!(logistic(success_logit(&p, 0.5, 0.37, 0.5, 0.3)) < ps);
     }
 
     #[test]
