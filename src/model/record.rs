@@ -4,7 +4,7 @@
 //! Cost O(C + pairs + origins) per step (all sums were kept by earlier phases).
 
 use super::config::Config;
-use super::world::World;
+use super::world::{DestinationState, OriginState, World};
 use crate::indicators::{CATALOGUE, Scope, column_name};
 
 /// Country indicators of the aid a country receives: meaningless (0, or 1 for the HHI and the
@@ -69,17 +69,33 @@ pub fn columns(cfg: &Config) -> Vec<String> {
     out
 }
 
+/// `part / whole`, 0 when the whole is 0.
+fn share(part: u64, whole: u64) -> f64 {
+    if whole > 0 {
+        part as f64 / whole as f64
+    } else {
+        0.0
+    }
+}
+
+/// An origin's share of its destination's new interns this quarter.
+fn intern_inflow_share(o: &OriginState, dest: Option<&DestinationState>) -> f64 {
+    share(o.inflow_q[0], dest.map_or(0, |d| d.inflow_q[0]))
+}
+
+/// An origin's share of its destination's new specified skilled workers (from abroad and from
+/// the intern programme) this quarter.
+fn ssw_new_share(o: &OriginState, dest: Option<&DestinationState>) -> f64 {
+    share(
+        o.inflow_q[1] + o.transitions_q[1],
+        dest.map_or(0, |d| d.inflow_q[1] + d.transitions_q[1]),
+    )
+}
+
 impl World {
     fn pair_value(&self, name: &str, p: usize) -> f64 {
         let s = &self.pairs[p];
         let o = &self.origins[p];
-        let share = |part: u64, whole: u64| {
-            if whole > 0 {
-                part as f64 / whole as f64
-            } else {
-                0.0
-            }
-        };
         let destination = self.destination_of_pair.get(p).copied().flatten();
         let dest = destination.map(|d| &self.destinations[d]);
         let mean = |sum: f64, empty: f64| {
@@ -118,11 +134,8 @@ impl World {
             "student_returns_persons_per_q" => o.completed_returns_q[2] as f64,
             "missing_new_persons_per_q" => o.missing_new_q as f64,
             "intern_missing_rate_per_year" => 4.0 * o.intern_missing_rate_q,
-            "intern_inflow_share" => share(o.inflow_q[0], dest.map_or(0, |d| d.inflow_q[0])),
-            "ssw_new_share" => share(
-                o.inflow_q[1] + o.transitions_q[1],
-                dest.map_or(0, |d| d.inflow_q[1] + d.transitions_q[1]),
-            ),
+            "intern_inflow_share" => intern_inflow_share(o, dest),
+            "ssw_new_share" => ssw_new_share(o, dest),
             "ssw_via_intern_share" => share(o.transitions_q[1], o.inflow_q[1] + o.transitions_q[1]),
             "new_partnership_friction" => {
                 if s.n_new > 0 {
@@ -164,26 +177,14 @@ impl World {
     /// An indicator of talent origin `o` (a competing origin: no pair, no firms).
     fn origin_value(&self, cfg: &Config, name: &str, o: usize) -> f64 {
         let state = &self.origins[o];
-        let share = |part: u64, whole: u64| {
-            if whole > 0 {
-                part as f64 / whole as f64
-            } else {
-                0.0
-            }
-        };
         let dest = cfg.talent_origins[o]
             .destination
             .map(|d| &self.destinations[d]);
         match name {
             "origin_residents_persons" => self.origin_residents(o) as f64,
             "origin_intern_inflow_persons_per_q" => state.inflow_q[0] as f64,
-            "origin_intern_inflow_share" => {
-                share(state.inflow_q[0], dest.map_or(0, |d| d.inflow_q[0]))
-            }
-            "origin_ssw_new_share" => share(
-                state.inflow_q[1] + state.transitions_q[1],
-                dest.map_or(0, |d| d.inflow_q[1] + d.transitions_q[1]),
-            ),
+            "origin_intern_inflow_share" => intern_inflow_share(state, dest),
+            "origin_ssw_new_share" => ssw_new_share(state, dest),
             _ => f64::NAN,
         }
     }
