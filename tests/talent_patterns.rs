@@ -13,6 +13,7 @@
 //! | `p10_vietnam_supplies_half_of_new_interns_and_skilled_workers` | P10 shares | validation (fails, ignored with the figure) |
 //! | `more_returnees_lower_the_friction_of_new_partnerships` | return-with-skill channel | validation |
 //! | `every_origins_share_of_new_interns_and_ssw_adds_up_to_one` | origin indicators are consistent | accounting |
+//! | `the_esd_rule_phases_in_without_sending_interns_home_at_once` | a shorter stay binds new cohorts only | validation (documented transition) |
 //! | `vietnams_share_of_new_interns_rises_as_its_income_nears_the_mobility_peak` | documented direction of the mobility transition | validation |
 //!
 //! Calibration target of the talent scales: the 2006–2015 Vietnamese residents path (data/).
@@ -194,6 +195,30 @@ fn every_origins_share_of_new_interns_and_ssw_adds_up_to_one() {
     // Residents of a competing origin start from its settled residents and programme stocks.
     let china = column(&s, "origin_residents_persons.CHN-JPN");
     assert!(china[0] > 171_000.0 && china[0] < 260_000.0, "{}", china[0]);
+}
+
+#[test]
+fn the_esd_rule_phases_in_without_sending_interns_home_at_once() {
+    // ESD (2027Q2) shortens the intern stay from 5 to 3 years: interns who came under the
+    // 5-year rule finish under it, so the stock moves smoothly instead of dropping by the third
+    // of it that has been abroad for 3–5 years.
+    let mut cfg = kizuna::scenario::load::load(Some("vietnam_japan"), &[])
+        .expect("built-in loads")
+        .config;
+    cfg.end = Quarter::new(2029, 4);
+    let s = run(&cfg);
+    let interns = column(&s, "interns_persons.VNM-JPN");
+    let at = |q: Quarter| interns[cfg.step_of(q).unwrap() as usize];
+    let (before, after) = (at(Quarter::new(2027, 1)), at(Quarter::new(2027, 2)));
+    assert!(after > 0.97 * before, "interns 2027Q1 {before}, 2027Q2 {after}");
+    let returns = column(&s, "intern_returns_persons_per_q.VNM-JPN");
+    let r = |q: Quarter| returns[cfg.step_of(q).unwrap() as usize];
+    assert!(
+        r(Quarter::new(2027, 2)) < 2.0 * r(Quarter::new(2027, 1)).max(1.0),
+        "returns 2027Q1 {}, 2027Q2 {}",
+        r(Quarter::new(2027, 1)),
+        r(Quarter::new(2027, 2))
+    );
 }
 
 #[test]

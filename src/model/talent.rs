@@ -30,7 +30,9 @@
 //! maximum stay a cohort completes: interns stay on as SSW if they get a place, students move to
 //! a work visa (`student_to_work_share`, engineer status), the rest return home. Engineers have
 //! no maximum stay and settle at `engineer_settle_per_q`; missing people go home at
-//! `missing_return_per_q`. Rule changes apply to people already abroad (the 2017 extension did).
+//! `missing_return_per_q`. A longer maximum stay applies to people already abroad (the 2017
+//! extension did); a shorter one only to cohorts that enter under it, those abroad finishing
+//! under the rule they came with (as the transition from TITP to ESD provides).
 //! Returnees (M3) carry skill `s_max (1 − exp(−stay/τ_s))`.
 //!
 //! People are whole numbers: expected flows are rounded stochastically from the cohort's own
@@ -54,6 +56,17 @@ pub const BORROWING_SHARE: f64 = 0.55;
 /// The regime in force at `q`, if any has started.
 pub fn regime_at(regimes: &[TalentRegime], q: Quarter) -> Option<&TalentRegime> {
     regimes.iter().rev().find(|r| r.from <= q)
+}
+
+/// The maximum stay of a cohort that entered under `at_entry` while `current` is in force
+/// [quarters; 0 = no limit]: the longer of the two when both limit the stay.
+pub fn cohort_max_stay_q(current: &TalentRegime, at_entry: Option<&TalentRegime>) -> u32 {
+    match at_entry {
+        Some(e) if current.max_stay_q > 0 && e.max_stay_q > 0 => {
+            current.max_stay_q.max(e.max_stay_q)
+        }
+        _ => current.max_stay_q,
+    }
 }
 
 /// Places per quarter before the cap: `δ/1000 · peak · (peak/wap)^ε_L`.
@@ -220,7 +233,9 @@ impl World {
                     let missing = stochastic_round(n as f64 * m, u1).min(n);
                     let mut left = n - missing;
                     missing_new += missing;
-                    if regime.max_stay_q > 0 && age >= regime.max_stay_q {
+                    let entered_under = regime_at(&dest.regimes[k], cfg.quarter_of(v as u32));
+                    let max_stay = cohort_max_stay_q(regime, entered_under);
+                    if max_stay > 0 && age >= max_stay {
                         let skill = skill_gain(tp, age as f64);
                         let share = match k {
                             INTERN if ssw_open => tp.intern_stay_on_share,
@@ -456,6 +471,28 @@ mod tests {
         assert_eq!(ramp_share(&r, 0), 0.25);
         assert_eq!(ramp_share(&r, 3), 1.0);
         assert_eq!(ramp_share(&regime(), 0), 1.0);
+    }
+
+    #[test]
+    fn a_shorter_stay_binds_only_cohorts_that_enter_under_it() {
+        let five_years = TalentRegime {
+            max_stay_q: 20,
+            ..regime()
+        };
+        let three_years = regime();
+        let unlimited = TalentRegime {
+            max_stay_q: 0,
+            ..regime()
+        };
+        // 5 → 3 years: people who came under the 5-year rule keep 20 quarters.
+        assert_eq!(cohort_max_stay_q(&three_years, Some(&five_years)), 20);
+        // 3 → 5 years: everybody abroad gets the extension.
+        assert_eq!(cohort_max_stay_q(&five_years, Some(&three_years)), 20);
+        assert_eq!(cohort_max_stay_q(&three_years, Some(&three_years)), 12);
+        assert_eq!(cohort_max_stay_q(&three_years, None), 12);
+        // No limit now: none; a limit now after none at entry: the limit.
+        assert_eq!(cohort_max_stay_q(&unlimited, Some(&five_years)), 0);
+        assert_eq!(cohort_max_stay_q(&three_years, Some(&unlimited)), 12);
     }
 
     #[test]
