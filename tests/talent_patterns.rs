@@ -187,10 +187,16 @@ fn every_origins_share_of_new_interns_and_ssw_adds_up_to_one() {
             let total = vn[t] + others.iter().map(|c| c[t]).sum::<f64>();
             if total > 0.0 {
                 quarters_with_entries += 1;
-                assert!((total - 1.0).abs() < 1e-9, "{pair_share} at step {t}: {total}");
+                assert!(
+                    (total - 1.0).abs() < 1e-9,
+                    "{pair_share} at step {t}: {total}"
+                );
             }
         }
-        assert!(quarters_with_entries > 10, "{pair_share}: {quarters_with_entries} quarters");
+        assert!(
+            quarters_with_entries > 10,
+            "{pair_share}: {quarters_with_entries} quarters"
+        );
     }
     // Residents of a competing origin start from its settled residents and programme stocks.
     let china = column(&s, "origin_residents_persons.CHN-JPN");
@@ -210,7 +216,10 @@ fn the_esd_rule_phases_in_without_sending_interns_home_at_once() {
     let interns = column(&s, "interns_persons.VNM-JPN");
     let at = |q: Quarter| interns[cfg.step_of(q).unwrap() as usize];
     let (before, after) = (at(Quarter::new(2027, 1)), at(Quarter::new(2027, 2)));
-    assert!(after > 0.97 * before, "interns 2027Q1 {before}, 2027Q2 {after}");
+    assert!(
+        after > 0.97 * before,
+        "interns 2027Q1 {before}, 2027Q2 {after}"
+    );
     let returns = column(&s, "intern_returns_persons_per_q.VNM-JPN");
     let r = |q: Quarter| returns[cfg.step_of(q).unwrap() as usize];
     assert!(
@@ -240,7 +249,10 @@ fn vietnams_share_of_new_interns_rises_as_its_income_nears_the_mobility_peak() {
     let (with_hump, without) = (rise(&base), rise(&flat));
     eprintln!("share rise with the hump {with_hump}, flat {without}");
     assert!(with_hump > 1.2, "share 2012–15 / 2004–07 = {with_hump}");
-    assert!(with_hump > without, "with the hump {with_hump}, flat {without}");
+    assert!(
+        with_hump > without,
+        "with the hump {with_hump}, flat {without}"
+    );
 }
 
 #[test]

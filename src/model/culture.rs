@@ -181,7 +181,13 @@ mod tests {
         // F̄ = 0.05 + 0.10 · 1 · 1 · 3.1947 = 0.36947 (mean gap over 6 dimensions, no mitigation).
         let p = FrictionParams::default();
         let g = dimension_gaps(&JPN, &VNM);
-        let f = scalar_friction(&p, &g, 1.0, experience_decay(&p, 0.0), &Mitigation::default());
+        let f = scalar_friction(
+            &p,
+            &g,
+            1.0,
+            experience_decay(&p, 0.0),
+            &Mitigation::default(),
+        );
         let mean_gap = g.iter().sum::<f64>() / 6.0;
         assert!((f - (0.05 + 0.1 * mean_gap)).abs() < 1e-12);
         assert!((f - 0.3695).abs() < 0.001);

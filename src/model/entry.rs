@@ -335,7 +335,10 @@ mod tests {
                 near_boundary += u64::from((u - p).abs() < 0.01 * p * (1.0 - p) + 1e-8);
             }
         }
-        assert!(checked > 2_000_000 && near_boundary > 5000, "{checked} {near_boundary}");
+        assert!(
+            checked > 2_000_000 && near_boundary > 5000,
+            "{checked} {near_boundary}"
+        );
     }
 
     #[test]

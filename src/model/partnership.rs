@@ -55,7 +55,6 @@ pub fn termination_exponent(
         + p.exposure_loading * exposure
 }
 
-
 /// Probability `1 − e^(−h)` of an event in a quarter with hazard `h`.
 pub fn hazard_probability(h: f64) -> f64 {
     1.0 - (-h).exp()
