@@ -106,7 +106,6 @@ pub fn history_fingerprint(cfg: &Config, next_step: u32) -> Vec<(String, String)
     }
     for o in &cfg.talent_origins {
         let mut o = o.clone();
-        o.wage_usd_per_year = cut(&o.wage_usd_per_year);
         o.population = cut(&o.population);
         o.income_per_capita_usd = cut(&o.income_per_capita_usd);
         items.push((format!("talent origin {}", o.label), format!("{o:?}")));

@@ -293,12 +293,12 @@ pub struct TalentOriginConfig {
     pub destination: Option<usize>,
     /// The pair whose partner country this is (None for a competing origin).
     pub pair: Option<PairId>,
-    /// Competing origins: wage path per step [USD per year], population per step [persons] and
-    /// income per capita per step (GDP / population) [USD per person per year]. Pair origins read
-    /// their country's state instead (empty here).
-    pub wage_usd_per_year: Vec<f64>,
+    /// Competing origins: population per step [persons], income per capita per step (GDP /
+    /// population) [USD per person per year] and the wage as a share of it [share]. Pair origins
+    /// read their country's state instead (empty paths, share 0).
     pub population: Vec<f64>,
     pub income_per_capita_usd: Vec<f64>,
+    pub wage_to_gdp_per_capita: f64,
     /// Residents of the origin in the destination at the start outside the programmes [persons].
     pub settled_initial: u64,
     pub programmes: [Option<OriginProgramme>; 4],

@@ -15,6 +15,7 @@
 
 use super::config::{Config, FirmKind};
 use super::config::{DonorId, PairId};
+use super::fastmath::{floor_i64, pow2};
 use super::trust::Evidence;
 use super::world::{FirmInit, MAX_SUPPLIERS, NONE_U32, PartnershipInit, PartnershipMode, World};
 
@@ -33,10 +34,10 @@ pub fn logistic(x: f64) -> f64 {
 pub fn logistic_event(u: f64, x: f64) -> bool {
     let a = -x * std::f64::consts::LOG2_E;
     if a > -1000.0 && a < 1000.0 {
-        let t = super::partnership::floor_i64(a);
+        let t = floor_i64(a);
         let f = (a - t as f64) * std::f64::consts::LN_2;
         let p = 1.0 + f * (1.0 + f * (0.5 + f * (1.0 / 6.0)));
-        let two_to_t = f64::from_bits(((t + 1023) as u64) << 52);
+        let two_to_t = pow2(t);
         let lo = two_to_t * p * (1.0 - 1e-12);
         let hi = two_to_t * p * 1.0099;
         if u * (1.0 + hi) < 1.0 - 1e-9 {

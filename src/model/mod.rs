@@ -10,6 +10,7 @@ pub mod aid;
 pub mod config;
 pub mod culture;
 pub mod entry;
+pub mod fastmath;
 pub mod institutions;
 pub mod invariants;
 pub mod params;

@@ -23,6 +23,7 @@
 use super::config::{Config, FirmKind};
 use super::culture::{Mitigation, scalar_friction};
 use super::entry::logistic_event;
+use super::fastmath::{floor_i64, pow2};
 use super::world::{EndReason, NONE_U32, PartnershipMode, World};
 
 /// Quarters between refreshes of firm reputations and cached productivity gaps.
@@ -76,21 +77,12 @@ pub fn hazard_event(u: f64, h: f64) -> bool {
 pub fn scaled_hazard_event(u: f64, h0: f64, z: f64) -> bool {
     let a = z * std::f64::consts::LOG2_E;
     if a > -1000.0 && a < 1000.0 && h0 >= 0.0 {
-        let t = floor_i64(a);
-        let two_to_k = f64::from_bits(((t + 2 + 1023) as u64) << 52);
+        let two_to_k = pow2(floor_i64(a) + 2);
         if u >= h0 * two_to_k + 2.0 * f64::EPSILON {
             return false;
         }
     }
     hazard_event(u, h0 * z.exp())
-}
-
-/// ⌊a⌋ for |a| < 2⁶², by truncation in one instruction (`f64::floor` is a libm call on
-/// x86-64 without SSE4.1).
-#[inline]
-pub fn floor_i64(a: f64) -> i64 {
-    let t = a as i64;
-    if (t as f64) > a { t - 1 } else { t }
 }
 
 /// Exponent z of an affiliate's exit hazard `h = h_a e^z` (h_a = `affiliate_exit_per_q`):

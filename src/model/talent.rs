@@ -167,7 +167,7 @@ impl World {
             None => {
                 let step = self.step as usize;
                 OriginEconomy {
-                    wage_usd_per_year: oc.wage_usd_per_year[step],
+                    wage_usd_per_year: oc.wage_to_gdp_per_capita * oc.income_per_capita_usd[step],
                     population: oc.population[step],
                     income_per_capita_usd: oc.income_per_capita_usd[step],
                 }

@@ -905,8 +905,8 @@ pub fn to_config(raw: &RawScenario, doc: &ResolvedDocument) -> Result<Config, Di
             label: pc.label.clone(),
             destination: destination_of(pc.donor),
             pair: Some(PairId(p as u16)),
-            wage_usd_per_year: Vec::new(),
             income_per_capita_usd: Vec::new(),
+            wage_to_gdp_per_capita: 0.0,
             population: Vec::new(),
             settled_initial: raw.pairs[p].settled_residents_initial,
             programmes: Default::default(),
@@ -990,15 +990,14 @@ pub fn to_config(raw: &RawScenario, doc: &ResolvedDocument) -> Result<Config, Di
             .zip(&population)
             .map(|(g, p)| g / p.max(1.0))
             .collect::<Vec<_>>();
-        let wage = income_per_capita
+        let wage_finite = income_per_capita
             .iter()
-            .map(|y| t.wage_to_gdp_per_capita * y)
-            .collect::<Vec<_>>();
-        if !wage
-            .iter()
-            .chain(&population)
-            .chain(&income_per_capita)
-            .all(|x| x.is_finite() && *x > 0.0)
+            .all(|y| (t.wage_to_gdp_per_capita * y).is_finite());
+        if !wage_finite
+            || !population
+                .iter()
+                .chain(&income_per_capita)
+                .all(|x| x.is_finite() && *x > 0.0)
         {
             cx.error(
                 "horizon.end",
@@ -1030,9 +1029,9 @@ pub fn to_config(raw: &RawScenario, doc: &ResolvedDocument) -> Result<Config, Di
             label: format!("{}-{}", t.code, t.destination),
             destination: Some(d),
             pair: None,
-            wage_usd_per_year: wage,
             population,
             income_per_capita_usd: income_per_capita,
+            wage_to_gdp_per_capita: t.wage_to_gdp_per_capita,
             settled_initial: t.settled_residents_initial,
             programmes,
         });
@@ -1194,10 +1193,10 @@ pub fn to_config(raw: &RawScenario, doc: &ResolvedDocument) -> Result<Config, Di
     }
 
     // Resilience indicators.
-    let origin_codes: Vec<String> = raw
-        .talent_origins
+    let origin_codes: Vec<String> = talent_origins
         .iter()
-        .map(|t| format!("{}-{}", t.code, t.destination))
+        .filter(|o| o.pair.is_none())
+        .map(|o| o.label.clone())
         .collect();
     let mut resilience_columns = Vec::new();
     if raw.output.resilience_indicators.is_empty() {
