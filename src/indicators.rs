@@ -396,6 +396,14 @@ pub const CATALOGUE: &[IndicatorSpec] = &[
         "Interns of the partner gone missing this quarter over its interns abroad at the start of the quarter, times 4."
     ),
     spec!(
+        "talent_destination_share",
+        Pair,
+        "share",
+        "Destination's share of would-be migrants",
+        MeanOfQuarters,
+        "s = 1/(1 + R^(1/λ)): the donor country's share of the partner's would-be migrants among the foreign destinations, against the partner's network elsewhere (`emigrants_elsewhere`); 1 without alternative destinations."
+    ),
+    spec!(
         "intern_inflow_share",
         Pair,
         "share",
@@ -554,6 +562,14 @@ pub const CATALOGUE: &[IndicatorSpec] = &[
         "Share of new interns (competing origin)",
         MeanOfQuarters,
         "A competing origin's share of all new technical interns entering its destination this quarter (all origins of the scenario); 0 when none enter."
+    ),
+    spec!(
+        "origin_talent_destination_share",
+        Origin,
+        "share",
+        "Destination's share of would-be migrants (competing origin)",
+        MeanOfQuarters,
+        "As talent_destination_share, for a competing origin: its destination's share of the origin's would-be migrants among the foreign destinations."
     ),
     spec!(
         "origin_ssw_new_share",

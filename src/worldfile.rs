@@ -108,6 +108,7 @@ pub fn history_fingerprint(cfg: &Config, next_step: u32) -> Vec<(String, String)
         let mut o = o.clone();
         o.population = cut(&o.population);
         o.income_per_capita_usd = cut(&o.income_per_capita_usd);
+        o.emigrants_elsewhere = cut(&o.emigrants_elsewhere);
         items.push((format!("talent origin {}", o.label), format!("{o:?}")));
     }
     for s in cfg.shocks.iter().filter(|s| s.start < next) {

@@ -252,9 +252,10 @@ fn float_columns_never_hold_a_bare_integer() {
 
 /// SHA-256 of the default scenario's `timeseries.csv` (3 replications, default seed). Speed-ups
 /// that are meant to change no number must leave it alone; a deliberate model change updates it
-/// and says so in its commit message.
+/// and says so in its commit message. Last change: six destination-share columns added
+/// (`talent_destination_share`, `origin_talent_destination_share`); every other column unchanged.
 const DEFAULT_TIMESERIES_SHA256: &str =
-    "73182bad9621811a5677f5f839b9e0f68606e05d41e37962d05d50cc916326f2";
+    "33ae2ff5938ee70200ecfbd44b7f38bbbb69be09799ebf79c5607b2e308911d3";
 
 #[test]
 fn the_default_scenarios_timeseries_csv_is_pinned_by_its_hash() {

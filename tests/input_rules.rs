@@ -183,6 +183,35 @@ fn horizon_before_the_gdp_data_is_refused_with_the_allowed_range() {
 }
 
 #[test]
+fn an_emigrant_stock_series_missing_from_its_file_is_located() {
+    let text = "extends = \"vietnam_japan.toml\"\n[[talent_origins]]\ncode = \"THA\"\n\
+        destination = \"JPN\"\ngdp = { data = \"gdp_current_usd.csv\" }\n\
+        population = { start = 7.0e7 }\n\
+        emigrants_elsewhere = { data = \"emigrants_in_labour_destinations.csv\", series = \"emigrants_in_labour_destinations\" }\n\
+        programmes = [{ programme = \"technical_intern\", fee_usd = 1000 }]\n";
+    let err = from_text("thai.toml", text, &[])
+        .map(|_| ())
+        .expect_err("an origin without emigrant data was accepted");
+    let text = err.to_string();
+    assert!(
+        text.contains("talent_origins[5].emigrants_elsewhere.series")
+            && text.contains("no 'emigrants_in_labour_destinations' rows for THA"),
+        "{text}"
+    );
+    // A stock given by a start value and growth needs no data.
+    from_text("thai.toml", &text_with_start(), &[]).expect("a stock from a start value is valid");
+}
+
+fn text_with_start() -> String {
+    "extends = \"vietnam_japan.toml\"\n[[talent_origins]]\ncode = \"THA\"\n\
+        destination = \"JPN\"\ngdp = { data = \"gdp_current_usd.csv\" }\n\
+        population = { start = 7.0e7 }\n\
+        emigrants_elsewhere = { start = 300000, growth_per_year = 0.03 }\n\
+        programmes = [{ programme = \"technical_intern\", fee_usd = 1000 }]\n"
+        .to_string()
+}
+
+#[test]
 fn deeply_nested_toml_reports_the_line() {
     for deep in [
         format!("{} = 1", vec!["a"; 150].join(".")),

@@ -54,6 +54,7 @@ donor = "HOME"
 distance_km = 3600
 gov_trust_initial = 0.5
 settled_residents_initial = 1000
+emigrants_elsewhere = { start = 20000, growth_per_year = 0.05 }
 [[pairs]]
 code = "HOST2-HOME"
 partner = "HOST2"
@@ -195,6 +196,7 @@ destination = "HOME"
 gdp = { start_usd_per_year = 300.0e9, growth_per_year = 0.08 }
 population = { start = 200.0e6, growth_per_year = 0.01 }
 settled_residents_initial = 50000
+emigrants_elsewhere = { start = 800000, growth_per_year = 0.03 }
 programmes = [
   { programme = "technical_intern", fee_usd = 3000, initial_stock = 2000 },
   { programme = "specified_skilled_worker", fee_usd = 1000 },

@@ -15,6 +15,9 @@
 //! | `every_origins_share_of_new_interns_and_ssw_adds_up_to_one` | origin indicators are consistent | accounting |
 //! | `the_esd_rule_phases_in_without_sending_interns_home_at_once` | a shorter stay binds new cohorts only | validation (documented transition) |
 //! | `vietnams_share_of_new_interns_rises_as_its_income_nears_the_mobility_peak` | documented direction of the mobility transition | validation |
+//! | `the_plain_logit_default_ignores_the_networks_elsewhere` | λ = 1 leaves applicants unscaled | accounting |
+//! | `substitutable_destinations_raise_vietnams_share_and_lower_indonesias_residents` | documented direction of destination choice (λ = 0.5) | validation |
+//! | `a_larger_network_elsewhere_lowers_departures_when_destinations_substitute` | documented direction of the network elsewhere | validation |
 //!
 //! Calibration target of the talent scales: the 2006–2015 Vietnamese residents path (data/).
 
@@ -153,8 +156,9 @@ fn p10_vietnamese_intern_missing_rate_is_about_three_percent_a_year() {
 
 #[test]
 #[ignore = "fails: Vietnam's share of new interns 2019–2023 is 0.11 and of new SSW 0.10 in the \
-            default replay (this test, --ignored --nocapture); the Philippines, Indonesia and \
-            Myanmar send too many without their other destinations in the model"]
+            default replay (this test, --ignored --nocapture); with substitutable destinations \
+            (destination_nest_dissimilarity 0.5, not calibrated) 0.28 and 0.19, China then sending \
+            too many (substitutable_destinations_raise_vietnams_share_and_lower_indonesias_residents)"]
 fn p10_vietnam_supplies_half_of_new_interns_and_skilled_workers() {
     let cfg = default_cut();
     let s = run(&cfg);
@@ -286,4 +290,90 @@ fn more_returnees_lower_the_friction_of_new_partnerships() {
         mean(&more, &sm, trouble, a, b),
     );
     assert!(tm < tb, "trouble share {tm} vs {tb}");
+}
+
+fn substitutable(mut cfg: Config) -> Config {
+    cfg.params.talent.destination_nest_dissimilarity = 0.5;
+    cfg
+}
+
+#[test]
+fn the_plain_logit_default_ignores_the_networks_elsewhere() {
+    // λ = 1 (the default): applicants are not scaled by the destination share, so removing every
+    // origin's network in the alternative destinations changes no flow and no stock.
+    let base = default_cut();
+    let mut without = base.clone();
+    for o in &mut without.talent_origins {
+        assert!(
+            !o.emigrants_elsewhere.is_empty(),
+            "{} has no network",
+            o.label
+        );
+        o.emigrants_elsewhere.clear();
+    }
+    let (a, b) = (run(&base), run(&without));
+    for name in [
+        "residents_persons.VNM-JPN",
+        "talent_outflow_persons_per_q.VNM-JPN",
+        "origin_residents_persons.IDN-JPN",
+    ] {
+        assert_eq!(column(&a, name), column(&b, name), "{name}");
+    }
+    // The share itself is still reported: below 1 with a network elsewhere, 1 without.
+    let (a_share, b_share) = (
+        column(&a, "talent_destination_share.VNM-JPN"),
+        column(&b, "talent_destination_share.VNM-JPN"),
+    );
+    assert!(a_share.iter().all(|s| *s > 0.0 && *s < 1.0));
+    assert!(b_share.iter().all(|s| *s == 1.0));
+}
+
+#[test]
+fn substitutable_destinations_raise_vietnams_share_and_lower_indonesias_residents() {
+    // Documented direction (destination choice): Vietnam had almost no network in the Gulf and
+    // the Asian labour importers (40k in 1990), Indonesia had 1.2 million, so when destinations
+    // substitute (λ = 0.5) Japan keeps more of Vietnam's would-be migrants and fewer of
+    // Indonesia's.
+    let base = default_cut();
+    let nest = substitutable(base.clone());
+    let (a, b) = (run(&base), run(&nest));
+    let (from, to) = (Quarter::new(2019, 1), Quarter::new(2023, 4));
+    let share = |s: &Series| mean(&base, s, "intern_inflow_share.VNM-JPN", from, to);
+    let idn = |s: &Series| {
+        column(s, "origin_residents_persons.IDN-JPN")
+            [base.step_of(Quarter::new(2019, 4)).unwrap() as usize]
+    };
+    eprintln!(
+        "Vietnam's share of new interns 2019–2023 {:.3} → {:.3}; Indonesian residents 2019Q4 {} → {}",
+        share(&a),
+        share(&b),
+        idn(&a),
+        idn(&b)
+    );
+    assert!(share(&b) > share(&a) + 0.1);
+    assert!(idn(&b) < 0.5 * idn(&a));
+    // Vietnam's destination share rises as its residents in Japan outgrow its network elsewhere.
+    let s = column(&b, "talent_destination_share.VNM-JPN");
+    let at = |q: Quarter| s[base.step_of(q).unwrap() as usize];
+    assert!(at(Quarter::new(2019, 4)) > at(Quarter::new(2005, 4)));
+}
+
+#[test]
+fn a_larger_network_elsewhere_lowers_departures_when_destinations_substitute() {
+    let base = substitutable(default_cut());
+    let mut wider = base.clone();
+    let vietnam = wider
+        .talent_origins
+        .iter_mut()
+        .find(|o| o.label == "VNM-JPN")
+        .expect("the pair is an origin");
+    for n in &mut vietnam.emigrants_elsewhere {
+        *n *= 4.0;
+    }
+    let (from, to) = (Quarter::new(2000, 1), Quarter::new(2019, 4));
+    let name = "talent_outflow_persons_per_q.VNM-JPN";
+    let before = sum(&base, &run(&base), name, from, to);
+    let after = sum(&base, &run(&wider), name, from, to);
+    eprintln!("Vietnamese departures 2000–2019: {before} → {after} with 4× the network elsewhere");
+    assert!(after < 0.9 * before, "{before} → {after}");
 }

@@ -301,6 +301,9 @@ pub struct TalentOriginConfig {
     pub wage_to_gdp_per_capita: f64,
     /// Residents of the origin in the destination at the start outside the programmes [persons].
     pub settled_initial: u64,
+    /// Emigrants of the origin in other destinations per step [persons]; empty: the origin's
+    /// people have no alternative destination.
+    pub emigrants_elsewhere: Vec<f64>,
     pub programmes: [Option<OriginProgramme>; 4],
 }
 

@@ -541,6 +541,21 @@ params_struct! {
         /// about one half [S, value as reported in their abstract's range] [dimensionless].
         #[schemars(range(min = 0.0, max = 1.5))]
         diaspora_elasticity: f64 = 0.5,
+        /// ω: wage in the alternative destinations (the Gulf, Malaysia, Taiwan, Korea, …) as a
+        /// share of the destination's wage before exchange-rate shocks, the same for every
+        /// origin [share] [P].
+        #[schemars(range(min = 0.05, max = 2.0))]
+        alternative_wage_ratio: f64 = 0.5,
+        /// λ: dissimilarity of the nest of foreign destinations (nested logit: would-be migrants
+        /// choose to go, then where; 1 = no substitution between destinations, as in a plain
+        /// logit; towards 0 the destinations are close substitutes and each origin's people
+        /// concentrate on its best one). Home and abroad substitute little while destinations
+        /// substitute among themselves (Beine, Bierlaire & Docquier 2021, IZA DP 14090;
+        /// multilateral resistance, Bertoli & Fernández-Huertas Moraga 2013, JDE 102:79–100)
+        /// [dimensionless] [S, structure; value P: 1 until calibrated (issue 14);
+        /// `scenarios/experiments/talent_substitutable_destinations.toml` runs 0.5].
+        #[schemars(range(min = 0.05, max = 1.0))]
+        destination_nest_dissimilarity: f64 = 1.0,
         /// ε_T: elasticity of applicants and employers' take-up to country-pair trust
         /// (competing origins sit at ½) [dimensionless] [P].
         #[schemars(range(min = 0.0, max = 2.0))]

@@ -134,6 +134,7 @@ impl World {
             "student_returns_persons_per_q" => o.completed_returns_q[2] as f64,
             "missing_new_persons_per_q" => o.missing_new_q as f64,
             "intern_missing_rate_per_year" => 4.0 * o.intern_missing_rate_q,
+            "talent_destination_share" => o.destination_share,
             "intern_inflow_share" => intern_inflow_share(o, dest),
             "ssw_new_share" => ssw_new_share(o, dest),
             "ssw_via_intern_share" => share(o.transitions_q[1], o.inflow_q[1] + o.transitions_q[1]),
@@ -185,6 +186,7 @@ impl World {
             "origin_intern_inflow_persons_per_q" => state.inflow_q[0] as f64,
             "origin_intern_inflow_share" => intern_inflow_share(state, dest),
             "origin_ssw_new_share" => ssw_new_share(state, dest),
+            "origin_talent_destination_share" => state.destination_share,
             _ => f64::NAN,
         }
     }

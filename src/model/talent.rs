@@ -18,6 +18,11 @@
 //! 2011), `b = C/(C + 4 w_o)` the cost burden of `C = min(fee, fee cap) + language_prep_q · w_o/4`,
 //! and T country-pair trust (½ for competing origins, which have no firms).
 //!
+//! **Destination choice.** Would-be migrants choose to go, then where (nested logit, home the
+//! outside option): S is scaled by `s^(1−λ)`, s the destination's share of the origin's people
+//! among the foreign destinations against the origin's network there (`emigrants_elsewhere`);
+//! see [`destination_share`]. λ = 1 (the default) is the plain logit and leaves S unscaled.
+//!
 //! **Matching.** Places and applicants meet in `M = D S/(D + S)` (den Haan, Ramey & Watson 2000,
 //! with their parameter 1), S the sum over origins; origin o gets `M S_o/S`. Shares of origins are
 //! outputs; the cost is linear in origins and allocates nothing. For SSW, interns completing their
@@ -124,6 +129,32 @@ pub fn applicants_per_q(
         * (trust / 0.5).max(0.0).powf(p.trust_elasticity)
 }
 
+/// The destination's share of the origin's would-be migrants within the nest of foreign
+/// destinations, `s = 1/(1 + R^(1/λ))`, where `R = (ω fx)^ε_w (N_E/N_d)^ε_D (T/½)^(−ε_T)` is the
+/// attraction of the alternative destinations relative to the destination: their wage, ω times
+/// the destination's before its exchange-rate shock (`fx` > 1: its currency lost value); the
+/// origin's network there N_E against its residents in the destination N_d; and the pair's
+/// trust, which only the destination has. Fees cancel (the same burden either way).
+pub fn destination_share(
+    p: &TalentParams,
+    fx_multiplier: f64,
+    diaspora_here: f64,
+    diaspora_elsewhere: f64,
+    trust: f64,
+) -> f64 {
+    let relative_attraction = (p.alternative_wage_ratio * fx_multiplier).powf(p.wage_elasticity)
+        * (diaspora_elsewhere.max(1.0) / diaspora_here.max(1.0)).powf(p.diaspora_elasticity)
+        * (trust / 0.5).max(1e-9).powf(-p.trust_elasticity);
+    1.0 / (1.0 + relative_attraction.powf(1.0 / p.destination_nest_dissimilarity))
+}
+
+/// Nested logit with home as the outside option: applicants to the destination are the
+/// applicants it would draw alone times `s^(1−λ)` (McFadden 1978; with few emigrants the nest's
+/// own choice probability is its inclusive value to the power λ).
+pub fn destination_choice_factor(p: &TalentParams, share: f64) -> f64 {
+    share.powf(1.0 - p.destination_nest_dissimilarity)
+}
+
 /// Matches of `places` and `applicants`: D S/(D + S).
 pub fn matches(places: f64, applicants: f64) -> f64 {
     if places <= 0.0 || applicants <= 0.0 {
@@ -191,6 +222,7 @@ impl World {
             o.stay_on_waiting = 0;
             o.stay_on_skill = 0.0;
             o.intern_missing_rate_q = 0.0;
+            o.destination_share = 1.0;
         }
         for d in self.destinations.iter_mut() {
             *d = Default::default();
@@ -295,6 +327,7 @@ impl World {
             let dest = &cfg.talent_destinations[d];
             let wap = dest.working_age_population[step];
             let wage_d = self.countries[dest.country.index()].wage_usd_per_year;
+            let fx_d = self.countries[dest.country.index()].fx_multiplier;
             let closure = (0..cfg.pairs.len())
                 .filter(|&p| cfg.talent_origins[p].destination == Some(d))
                 .map(|p| self.pairs[p].talent_inflow_cut)
@@ -352,15 +385,24 @@ impl World {
                     let burden =
                         cost_burden(migration_cost_usd(op.fee_usd, regime, wage_o), wage_o);
                     let diaspora = self.origin_residents(o) as f64;
-                    let s = applicants_per_q(
-                        tp,
-                        economy.population,
-                        economy.income_per_capita_usd,
-                        wage_d / wage_o.max(1.0),
-                        diaspora,
-                        burden,
-                        trust,
-                    );
+                    let choice = match oc.emigrants_elsewhere.get(step) {
+                        Some(&elsewhere) => {
+                            let share = destination_share(tp, fx_d, diaspora, elsewhere, trust);
+                            self.origins[o].destination_share = share;
+                            destination_choice_factor(tp, share)
+                        }
+                        None => 1.0,
+                    };
+                    let s = choice
+                        * applicants_per_q(
+                            tp,
+                            economy.population,
+                            economy.income_per_capita_usd,
+                            wage_d / wage_o.max(1.0),
+                            diaspora,
+                            burden,
+                            trust,
+                        );
                     self.origins[o].applicants_q[k] = s;
                     total_applicants += s;
                 }
@@ -546,6 +588,48 @@ mod tests {
             ..p
         };
         assert!((mobility_transition(&narrow, 1000.0) - 0.18706).abs() < 1e-5);
+    }
+
+    #[test]
+    fn the_destination_share_weighs_wages_networks_and_trust_against_the_alternatives_by_hand() {
+        let p = TalentParams {
+            alternative_wage_ratio: 0.5,
+            destination_nest_dissimilarity: 0.5,
+            ..params()
+        };
+        // ω 0.5, network elsewhere 4× the one here (√4 = 2), trust ½: R = 1, s = 1/(1 + 1²) = ½,
+        // and applicants are scaled by ½^(1 − ½) = 0.70711.
+        let s = destination_share(&p, 1.0, 10_000.0, 40_000.0, 0.5);
+        assert!((s - 0.5).abs() < 1e-12);
+        assert!((destination_choice_factor(&p, s) - 0.5f64.sqrt()).abs() < 1e-12);
+        // The yen loses a fifth of its dollar value (fx 1.25): the alternatives' wage is
+        // relatively higher, R = 0.625 · 2 = 1.25, s = 1/(1 + 1.5625) = 0.390244.
+        let weak_yen = destination_share(&p, 1.25, 10_000.0, 40_000.0, 0.5);
+        assert!((weak_yen - 1.0 / 2.5625).abs() < 1e-12);
+        // Trust 0.72 only helps the destination: R = 1/√1.44 = 0.8333, s = 1/(1 + 0.69444).
+        let trusted = destination_share(&p, 1.0, 10_000.0, 40_000.0, 0.72);
+        assert!((trusted - 1.0 / (1.0 + 1.0 / 1.44)).abs() < 1e-12);
+        // The network here grows to match the one elsewhere: R = ½, s = 1/(1 + ¼) = 0.8.
+        assert!((destination_share(&p, 1.0, 40_000.0, 40_000.0, 0.5) - 0.8).abs() < 1e-12);
+        // λ = 1 is a plain logit: the share is 1/(1 + R) but applicants are not scaled.
+        let logit = TalentParams {
+            destination_nest_dissimilarity: 1.0,
+            ..p
+        };
+        assert!((destination_share(&logit, 1.0, 10_000.0, 40_000.0, 0.5) - 0.5).abs() < 1e-12);
+        assert_eq!(destination_choice_factor(&logit, 0.3), 1.0);
+        // Closer substitutes (λ = 0.25) concentrate people on the better destination:
+        // R = ½ gives s = 1/(1 + 1/16) = 0.94118, R = 2 gives 1/17 = 0.05882.
+        let close = TalentParams {
+            destination_nest_dissimilarity: 0.25,
+            ..p
+        };
+        assert!(
+            (destination_share(&close, 1.0, 40_000.0, 40_000.0, 0.5) - 16.0 / 17.0).abs() < 1e-12
+        );
+        assert!(
+            (destination_share(&close, 1.0, 10_000.0, 160_000.0, 0.5) - 1.0 / 17.0).abs() < 1e-12
+        );
     }
 
     #[test]

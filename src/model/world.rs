@@ -171,6 +171,9 @@ pub struct OriginState {
     pub stay_on_skill: f64,
     /// Interns gone missing this quarter over interns abroad at its start.
     pub intern_missing_rate_q: f64,
+    /// The destination's share of the origin's would-be migrants among the foreign
+    /// destinations this quarter (1 without alternative destinations).
+    pub destination_share: f64,
 }
 
 /// One destination's totals this quarter (for origin shares).

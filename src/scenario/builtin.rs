@@ -116,6 +116,10 @@ pub const EXPERIMENTS: &[(&str, &str)] = &[
         include_str!("../../scenarios/experiments/talent_status_quo.toml"),
     ),
     (
+        "talent_substitutable_destinations.toml",
+        include_str!("../../scenarios/experiments/talent_substitutable_destinations.toml"),
+    ),
+    (
         "talent_yen_shock_2027.toml",
         include_str!("../../scenarios/experiments/talent_yen_shock_2027.toml"),
     ),
@@ -185,6 +189,10 @@ const DATA: &[(&str, &str)] = &[
     (
         "people_vietnamese_in_japan.csv",
         include_str!("../../data/people_vietnamese_in_japan.csv"),
+    ),
+    (
+        "emigrants_in_labour_destinations.csv",
+        include_str!("../../data/emigrants_in_labour_destinations.csv"),
     ),
     ("events.csv", include_str!("../../data/events.csv")),
     ("population.csv", include_str!("../../data/population.csv")),

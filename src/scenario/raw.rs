@@ -234,6 +234,11 @@ pub struct RawPair {
     /// People of the partner settled in the donor country at the start [persons].
     #[serde(default)]
     pub settled_residents_initial: u64,
+    /// Emigrants of the partner living abroad outside the donor country: the network in the
+    /// alternative destinations that would-be migrants weigh against it [persons]. Without it
+    /// the partner's people have no alternative destination.
+    #[serde(default)]
+    pub emigrants_elsewhere: Option<RawPopulation>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
@@ -593,6 +598,11 @@ pub struct RawTalentOrigin {
     /// Residents in the destination at the start outside the programmes [persons].
     #[serde(default)]
     pub settled_residents_initial: u64,
+    /// Emigrants of the origin living abroad outside the destination: the network in the
+    /// alternative destinations that would-be migrants weigh against it [persons]. Without it
+    /// the origin's people have no alternative destination.
+    #[serde(default)]
+    pub emigrants_elsewhere: Option<RawPopulation>,
     /// Programmes it sends people to.
     pub programmes: Vec<RawOriginProgramme>,
 }

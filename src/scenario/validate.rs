@@ -77,6 +77,8 @@ impl Ctx<'_> {
 impl Ctx<'_> {
     /// A per-step path from yearly points in a data CSV (log-linear between mid-years, `growth`
     /// after the last year). `what` names the quantity in messages ("GDP", "population").
+    /// A horizon that starts before the data is refused unless `extend_back` (a stock that is
+    /// continued backwards at its early growth rate, checked to stay finite and positive).
     #[allow(clippy::too_many_arguments)]
     fn data_path(
         &mut self,
@@ -88,6 +90,7 @@ impl Ctx<'_> {
         what: &str,
         steps: usize,
         growth: f64,
+        extend_back: bool,
     ) -> Option<Vec<f64>> {
         let start = self.start;
         let Some((path, text)) = read_data_file(root, file) else {
@@ -123,7 +126,7 @@ impl Ctx<'_> {
                 );
                 None
             }
-            Ok(points) if start.year() < points[0].0 => {
+            Ok(points) if start.year() < points[0].0 && !extend_back => {
                 // Before the data the path is extrapolated backwards at the early
                 // growth rate, which overflows far enough back.
                 self.error(
@@ -140,7 +143,22 @@ impl Ctx<'_> {
                 );
                 None
             }
-            Ok(points) => Some(quarterly_path(&points, start, steps, growth)),
+            Ok(points) => {
+                let path = quarterly_path(&points, start, steps, growth);
+                // Paths that only extend forwards are checked where they are used.
+                if !extend_back || path.iter().all(|x| x.is_finite() && *x > 0.0) {
+                    Some(path)
+                } else {
+                    self.error(
+                        format!("{key}.data"),
+                        format!(
+                            "the {what} path of {code} leaves the finite positive numbers within the horizon"
+                        ),
+                        Some("a horizon closer to the data or a smaller growth rate".into()),
+                    );
+                    None
+                }
+            }
         }
     }
 
@@ -168,6 +186,7 @@ impl Ctx<'_> {
                     "GDP",
                     steps,
                     gdp.growth_per_year,
+                    false,
                 )
             }
             (None, Some(v)) => Some(
@@ -195,7 +214,9 @@ impl Ctx<'_> {
         pop: &RawPopulation,
         default_series: &str,
         code: &str,
+        what: &str,
         steps: usize,
+        extend_back: bool,
     ) -> Option<Vec<f64>> {
         match (&pop.data, pop.start) {
             (Some(file), _) => {
@@ -206,9 +227,10 @@ impl Ctx<'_> {
                     file,
                     &series,
                     code,
-                    "population",
+                    what,
                     steps,
                     pop.growth_per_year,
+                    extend_back,
                 )
             }
             (None, Some(v)) => Some(
@@ -219,7 +241,7 @@ impl Ctx<'_> {
             (None, None) => {
                 self.error(
                     key.to_string(),
-                    "no population path",
+                    format!("no {what} path"),
                     Some("either `data` (a CSV file) or `start`".into()),
                 );
                 None
@@ -457,7 +479,9 @@ pub fn to_config(raw: &RawScenario, doc: &ResolvedDocument) -> Result<Config, Di
                 &c.population,
                 "population",
                 &c.code,
+                "population",
                 steps,
+                false,
             )
             .unwrap_or_else(|| vec![1.0; steps]);
         if let Some(wap) = &c.working_age_population {
@@ -467,7 +491,9 @@ pub fn to_config(raw: &RawScenario, doc: &ResolvedDocument) -> Result<Config, Di
                 wap,
                 "working_age_population",
                 &c.code,
+                "working-age population",
                 steps,
+                false,
             ) {
                 let peak = path.iter().cloned().fold(0.0, f64::max);
                 working_age.push((i, path, peak));
@@ -909,9 +935,27 @@ pub fn to_config(raw: &RawScenario, doc: &ResolvedDocument) -> Result<Config, Di
             wage_to_gdp_per_capita: 0.0,
             population: Vec::new(),
             settled_initial: raw.pairs[p].settled_residents_initial,
+            emigrants_elsewhere: Vec::new(),
             programmes: Default::default(),
         })
         .collect();
+    for (p, pc) in pairs.iter().enumerate() {
+        if let Some(spec) = &raw.pairs[p].emigrants_elsewhere {
+            let code = &countries[pc.partner.index()].code;
+            talent_origins[p].emigrants_elsewhere = cx
+                .population_path(
+                    &root,
+                    &format!("pairs[{p}].emigrants_elsewhere"),
+                    spec,
+                    "emigrants_elsewhere",
+                    code,
+                    "emigrant stock",
+                    steps,
+                    true,
+                )
+                .unwrap_or_default();
+        }
+    }
     for (i, t) in raw.talent.iter().enumerate() {
         let key = format!("talent[{i}]");
         let Some(pair) = find_pair(&mut cx, &format!("{key}.pair"), &t.pair) else {
@@ -980,9 +1024,26 @@ pub fn to_config(raw: &RawScenario, doc: &ResolvedDocument) -> Result<Config, Di
             &t.population,
             "population",
             &t.code,
+            "population",
             steps,
+            false,
         );
-        let (Some(gdp), Some(population)) = (gdp, population) else {
+        let emigrants_elsewhere = match &t.emigrants_elsewhere {
+            Some(spec) => cx.population_path(
+                &root,
+                &format!("{key}.emigrants_elsewhere"),
+                spec,
+                "emigrants_elsewhere",
+                &t.code,
+                "emigrant stock",
+                steps,
+                true,
+            ),
+            None => Some(Vec::new()),
+        };
+        let (Some(gdp), Some(population), Some(emigrants_elsewhere)) =
+            (gdp, population, emigrants_elsewhere)
+        else {
             continue;
         };
         let income_per_capita = gdp
@@ -1033,6 +1094,7 @@ pub fn to_config(raw: &RawScenario, doc: &ResolvedDocument) -> Result<Config, Di
             income_per_capita_usd: income_per_capita,
             wage_to_gdp_per_capita: t.wage_to_gdp_per_capita,
             settled_initial: t.settled_residents_initial,
+            emigrants_elsewhere,
             programmes,
         });
     }
