@@ -2,7 +2,7 @@
 # Re-runs the built-in experiments and prints the figures their headers and docs/EXPERIMENTS.md
 # quote. The model changes after merges: run this and update the "Result when last run" figures.
 #
-#   scripts/experiments/remeasure.sh [all|dependence|cooperation|china|talent|sobol]...
+#   scripts/experiments/remeasure.sh [all|dependence|cooperation|china|talent|destinations|sobol]...
 #
 # Environment: KIZUNA (binary, default ./target/release/kizuna), OUT (output root, default
 # output/experiments), REPS (replications of the comparisons, default 8), THREADS (default 2).
@@ -81,6 +81,17 @@ talent() {
   table "$dir" '^20(30|35)Q4\.'
 }
 
+destinations() {
+  local dir="$OUT/talent_destinations"
+  timed talent_destinations "$KIZUNA" compare vietnam_japan $E/talent_substitutable_destinations.toml \
+    --replications "$REPS" --threads "$THREADS" \
+    --indicator residents_persons.VNM-JPN --indicator intern_inflow_share.VNM-JPN \
+    --indicator origin_residents_persons.IDN-JPN --indicator origin_residents_persons.CHN-JPN \
+    --at 2015Q4 --at 2019Q4 --at 2023Q4 --out "$dir"
+  echo "Substitutable destinations (λ = 0.5) vs the default (baseline vietnam_japan):"
+  table "$dir" '^20(15|19|23)Q4\.'
+}
+
 sobol() {
   local dir="$OUT/default_aid_cut_sobol"
   rm -rf "$dir"
@@ -104,8 +115,8 @@ sobol_ranges() {
 [ $# -eq 0 ] && set -- all
 for what in "$@"; do
   case $what in
-    all) dependence; cooperation; china; talent; sobol ;;
-    dependence|cooperation|china|talent|sobol) $what ;;
-    *) echo "unknown experiment '$what' (all, dependence, cooperation, china, talent, sobol)" >&2; exit 2 ;;
+    all) dependence; cooperation; china; talent; destinations; sobol ;;
+    dependence|cooperation|china|talent|destinations|sobol) $what ;;
+    *) echo "unknown experiment '$what' (all, dependence, cooperation, china, talent, destinations, sobol)" >&2; exit 2 ;;
   esac
 done
