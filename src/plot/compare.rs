@@ -177,6 +177,11 @@ fn abs_text(diff: f64, factor0: f64, unit0: &str, n: &str) -> String {
     format!("{sign}{}{unit}  n={n}", style::fmt_sig(v, 3))
 }
 
+/// How many x-axis ticks of `tick_px` (label and gap) fit on `axis_px`: 2 to 8.
+fn ticks_that_fit(axis_px: u32, tick_px: u32) -> usize {
+    (axis_px / tick_px.max(1)).clamp(2, 8) as usize
+}
+
 fn forest(
     path: &Path,
     title: &str,
@@ -282,6 +287,17 @@ fn forest(
         .max()
         .unwrap_or(60)
         + f.upx(24.0);
+    // As many x ticks as fit the axis: the label and value columns and the legend leave it
+    // narrow when names are long, and 8 ticks then run into each other.
+    let (pw, _) = plot.dim_in_pixel();
+    let axis_px = pw.saturating_sub(ylw + vw + 2 * f.upx(20.0));
+    let widest_tick = [x0, x1]
+        .iter()
+        .map(|v| draw::text_width(&root, &format!("{v:.0}"), &tf))
+        .max()
+        .unwrap_or(40)
+        + f.upx(16.0);
+    let x_ticks = ticks_that_fit(axis_px, widest_tick);
     let mut chart = ChartBuilder::on(&plot)
         .margin(f.px(20.0))
         .margin_right(vw as i32)
@@ -297,7 +313,7 @@ fn forest(
             y_desc: "",
             x_fmt: Fmt::Auto,
             y_fmt: Fmt::With(&|_| String::new()),
-            x_labels: 8,
+            x_labels: x_ticks,
             y_labels: 0,
         },
         path,
@@ -403,4 +419,16 @@ fn forest(
         path,
     )?;
     draw::finish(&root, path)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn forest_ticks_are_as_many_as_fit_between_two_and_eight() {
+        // A 220 px axis with 70 px labels holds 3; a wide one is capped at 8, a tiny one keeps 2.
+        assert_eq!(super::ticks_that_fit(220, 70), 3);
+        assert_eq!(super::ticks_that_fit(2000, 70), 8);
+        assert_eq!(super::ticks_that_fit(50, 70), 2);
+        assert_eq!(super::ticks_that_fit(100, 0), 8);
+    }
 }
