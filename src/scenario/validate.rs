@@ -205,6 +205,28 @@ impl Ctx<'_> {
         }
     }
 
+    /// An origin's network in the alternative destinations (`emigrants_elsewhere`): a stock
+    /// path whose data may start after the horizon does (continued backwards).
+    fn emigrants_elsewhere_path(
+        &mut self,
+        root: &Path,
+        key: &str,
+        spec: &RawPopulation,
+        code: &str,
+        steps: usize,
+    ) -> Option<Vec<f64>> {
+        self.population_path(
+            root,
+            &format!("{key}.emigrants_elsewhere"),
+            spec,
+            "emigrants_elsewhere",
+            code,
+            "emigrant stock",
+            steps,
+            true,
+        )
+    }
+
     /// Population path (total or working-age) from data or a start value and growth.
     #[allow(clippy::too_many_arguments)]
     fn population_path(
@@ -943,16 +965,7 @@ pub fn to_config(raw: &RawScenario, doc: &ResolvedDocument) -> Result<Config, Di
         if let Some(spec) = &raw.pairs[p].emigrants_elsewhere {
             let code = &countries[pc.partner.index()].code;
             talent_origins[p].emigrants_elsewhere = cx
-                .population_path(
-                    &root,
-                    &format!("pairs[{p}].emigrants_elsewhere"),
-                    spec,
-                    "emigrants_elsewhere",
-                    code,
-                    "emigrant stock",
-                    steps,
-                    true,
-                )
+                .emigrants_elsewhere_path(&root, &format!("pairs[{p}]"), spec, code, steps)
                 .unwrap_or_default();
         }
     }
@@ -1029,16 +1042,7 @@ pub fn to_config(raw: &RawScenario, doc: &ResolvedDocument) -> Result<Config, Di
             false,
         );
         let emigrants_elsewhere = match &t.emigrants_elsewhere {
-            Some(spec) => cx.population_path(
-                &root,
-                &format!("{key}.emigrants_elsewhere"),
-                spec,
-                "emigrants_elsewhere",
-                &t.code,
-                "emigrant stock",
-                steps,
-                true,
-            ),
+            Some(spec) => cx.emigrants_elsewhere_path(&root, &key, spec, &t.code, steps),
             None => Some(Vec::new()),
         };
         let (Some(gdp), Some(population), Some(emigrants_elsewhere)) =
