@@ -91,6 +91,15 @@ pub const MAPPINGS: &[Mapping] = &[
         quarter_by_year: &[],
         label: "Immigration Services Agency",
     },
+    Mapping {
+        file: "emigrant_stock.csv",
+        series: "emigrants_in_japan",
+        indicator: "origin_residents_persons",
+        factor: 1.0,
+        // The Japan row holds the year-end registered counts (data/README.md).
+        quarter_by_year: &[],
+        label: "UN DESA",
+    },
 ];
 
 /// One observation in indicator units.

@@ -73,6 +73,21 @@ fn run(file: &Path, out: &Path, threads: &str, extra: &[&str]) {
     kizuna(&args).expect_code(0);
 }
 
+/// `best.toml` of the calibration in `out` runs as is (one replication into `scratch/best_run`).
+fn run_best_toml(out: &Path, scratch: &Path) {
+    kizuna([
+        "run",
+        &out.join("best.toml").display().to_string(),
+        "--replications",
+        "1",
+        "--out",
+        &scratch.join("best_run").display().to_string(),
+        "--no-plots",
+        "--quiet",
+    ])
+    .expect_code(0);
+}
+
 #[test]
 fn posterior_is_byte_identical_on_1_and_2_threads_and_after_kill_9_and_resume() {
     let dir = tempfile::tempdir().unwrap();
@@ -100,18 +115,7 @@ fn posterior_is_byte_identical_on_1_and_2_threads_and_after_kill_9_and_resume() 
             "{f}"
         );
     }
-    // best.toml runs as is.
-    kizuna([
-        "run",
-        &one.join("best.toml").display().to_string(),
-        "--replications",
-        "1",
-        "--out",
-        &dir.path().join("best_run").display().to_string(),
-        "--no-plots",
-        "--quiet",
-    ])
-    .expect_code(0);
+    run_best_toml(&one, dir.path());
 
     // kill -9 part-way, then --resume.
     let killed = dir.path().join("killed");
@@ -185,6 +189,24 @@ fn bad_calibration_files_give_located_errors_and_write_nothing() {
             vec!["targets[0].scenario: no scenario with id `smal`; allowed: small"],
         ),
         (
+            text.replace(
+                "parameters.entry.threshold",
+                "parameters.talent.places_per_1000_working_age_q[7]",
+            ),
+            vec![
+                "parameters[0].key: `parameters.talent.places_per_1000_working_age_q[7]` in scenario `small`",
+            ],
+        ),
+        (
+            text.replace(
+                "parameters.entry.threshold",
+                "countries[HOST].capacity_initial",
+            ),
+            vec![
+                "parameters[0].key: `countries[HOST].capacity_initial`: only dotted key paths, optionally ending in one array index",
+            ],
+        ),
+        (
             text.replace("max = 20.5", "max = 17.0"),
             vec!["parameters[0].max: must be greater than min (18), found 17"],
         ),
@@ -217,6 +239,49 @@ fn bad_calibration_files_give_located_errors_and_write_nothing() {
         }
         assert!(!out.exists(), "nothing written for a bad file");
     }
+}
+
+#[test]
+fn array_elements_are_calibrated_and_best_toml_sets_their_whole_array() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = small_calibration(dir.path(), 10, 2);
+    let mut text = fs::read_to_string(&file).unwrap();
+    // Elements 2 and 0 of one array (in that order), the others left as in the scenario
+    // (the defaults [0.26, 0.1, 0.09, 0.045]).
+    for (index, min, max) in [(2, 0.05, 0.15), (0, 0.2, 0.3)] {
+        text.push_str(&format!(
+            "[[parameters]]\nkey = \"parameters.talent.places_per_1000_working_age_q[{index}]\"\nmin = {min}\nmax = {max}\n"
+        ));
+    }
+    fs::write(&file, text).unwrap();
+    let out = dir.path().join("out");
+    run(&file, &out, "2", &[]);
+    let best = fs::read_to_string(out.join("best.toml")).unwrap();
+    let line = best
+        .lines()
+        .find(|l| l.starts_with("parameters.talent.places_per_1000_working_age_q = ["))
+        .unwrap_or_else(|| panic!("no whole-array line in best.toml:\n{best}"));
+    assert_eq!(
+        best.matches("places_per_1000_working_age_q").count(),
+        1,
+        "{best}"
+    );
+    let items: Vec<f64> = line
+        .split_once('[')
+        .unwrap()
+        .1
+        .trim_end_matches(']')
+        .split(", ")
+        .map(|x| x.parse().unwrap())
+        .collect();
+    assert_eq!(items.len(), 4, "{line}");
+    assert!((0.2..=0.3).contains(&items[0]), "{line}");
+    assert_eq!(items[1], 0.1, "{line}");
+    assert!((0.05..=0.15).contains(&items[2]), "{line}");
+    assert_eq!(items[3], 0.045, "{line}");
+    let summary = fs::read_to_string(out.join("posterior_summary.csv")).unwrap();
+    assert!(summary.contains("parameters.talent.places_per_1000_working_age_q[0],"));
+    run_best_toml(&out, dir.path());
 }
 
 #[test]

@@ -75,6 +75,24 @@ pub struct Objective {
     pub points: Vec<ObsPoint>,
     pub groups: Vec<Group>,
     pub patterns: Vec<(usize, PatternSpec)>,
+    /// Per parameter: for a key ending in an array index (`a.b[2]`), the array's key (`a.b`),
+    /// the index and the array in each scenario, so that an override writes the whole array.
+    pub array_elements: Vec<Option<ArrayElement>>,
+}
+
+/// A calibrated element of a number array: `key[index]`, with the array of each scenario.
+#[derive(Debug, Clone)]
+pub struct ArrayElement {
+    pub array_key: String,
+    pub index: usize,
+    pub base: Vec<Vec<toml::Value>>,
+}
+
+/// Splits `a.b[2]` into (`a.b`, 2); `None` for a key without a trailing index.
+pub fn split_array_index(key: &str) -> Option<(&str, usize)> {
+    let open = key.rfind('[')?;
+    let index = key.strip_suffix(']')?[open + 1..].parse().ok()?;
+    Some((&key[..open], index))
 }
 
 /// Distance and the values behind it: one per observation point, then one per pattern.
@@ -200,11 +218,41 @@ impl Objective {
         if !ds.is_empty() {
             return Err(invalid(file, ds));
         }
+        let array_elements: Vec<Option<ArrayElement>> = spec
+            .parameters
+            .iter()
+            .map(|param| {
+                let (array_key, index) = split_array_index(&param.key)?;
+                let path = crate::scenario::keypath::KeyPath::parse(array_key).ok()?;
+                let base = effective
+                    .iter()
+                    .map(|eff| match eff {
+                        toml::Value::Table(t) => crate::scenario::keypath::get(t, &path)
+                            .ok()
+                            .and_then(|v| v.as_array().cloned())
+                            .unwrap_or_default(),
+                        _ => Vec::new(),
+                    })
+                    .collect();
+                Some(ArrayElement {
+                    array_key: array_key.to_string(),
+                    index,
+                    base,
+                })
+            })
+            .collect();
         for (p, param) in spec.parameters.iter().enumerate() {
             for (end, v) in [("min", param.min), ("max", param.max)] {
-                for sc in &scenarios {
+                for (s, sc) in scenarios.iter().enumerate() {
                     let mut doc = sc.doc.clone();
-                    let set = format!("{}={}", param.key, format_value(kinds[p], v));
+                    let index = array_elements[p].as_ref().map_or(0, |e| e.index);
+                    let (key, value) = assignment(
+                        &param.key,
+                        array_elements[p].as_ref(),
+                        s,
+                        &[(index, kinds[p], v)],
+                    );
+                    let set = format!("{key}={value}");
                     let result = doc
                         .apply_set(&set)
                         .and_then(|_| crate::scenario::load::from_document(doc).map(|_| ()));
@@ -330,6 +378,7 @@ impl Objective {
             points,
             groups,
             patterns,
+            array_elements,
         };
         // Target columns must exist in the runs.
         let columns: Vec<Vec<String>> = (0..obj.scenarios.len())
@@ -394,17 +443,37 @@ impl Objective {
             .collect()
     }
 
-    /// `key=value` overrides for scenario `s` at internal point `theta`.
+    /// `key=value` overrides for scenario `s` at internal point `theta`. Calibrated elements of
+    /// one array become a single assignment of the whole array (its other elements as in the
+    /// scenario), at the place of the first of them.
     pub fn overrides(&self, s: usize, theta: &[f64]) -> Vec<(String, String)> {
-        self.coords
+        let values: Vec<(usize, Kind, f64)> = self
+            .coords
             .iter()
             .enumerate()
             .filter(|(_, (_, sc))| sc.is_none_or(|x| x == s))
-            .map(|(c, (p, _))| {
-                let key = self.spec.parameters[*p].key.clone();
-                (key, format_value(self.kinds[*p], self.natural(c, theta[c])))
-            })
-            .collect()
+            .map(|(c, (p, _))| (*p, self.kinds[*p], self.natural(c, theta[c])))
+            .collect();
+        let mut out: Vec<(String, String)> = Vec::new();
+        for &(p, kind, v) in &values {
+            let key = &self.spec.parameters[p].key;
+            match &self.array_elements[p] {
+                None => out.push((key.clone(), format_value(kind, v))),
+                Some(element) => {
+                    if out.iter().all(|(k, _)| *k != element.array_key) {
+                        let same_array: Vec<(usize, Kind, f64)> = values
+                            .iter()
+                            .filter_map(|&(q, kind, v)| {
+                                let e = self.array_elements[q].as_ref()?;
+                                (e.array_key == element.array_key).then_some((e.index, kind, v))
+                            })
+                            .collect();
+                        out.push(assignment(key, Some(element), s, &same_array));
+                    }
+                }
+            }
+        }
+        out
     }
 
     fn run_one(
@@ -590,6 +659,28 @@ pub fn log_error(observed: f64, model: Option<f64>) -> f64 {
 
 const YEAR_COLUMN: &str = "__year";
 const QUARTER_COLUMN: &str = "__quarter";
+
+/// The assignment that sets parameter `key` in scenario `s` to the first of `values`
+/// `(array index, kind, value)`; for an array element, the whole array with every element of
+/// `values` at its index and the others as in the scenario.
+fn assignment(
+    key: &str,
+    element: Option<&ArrayElement>,
+    s: usize,
+    values: &[(usize, Kind, f64)],
+) -> (String, String) {
+    let Some(element) = element else {
+        let (_, kind, v) = values[0];
+        return (key.to_string(), format_value(kind, v));
+    };
+    let mut items: Vec<String> = element.base[s].iter().map(|v| v.to_string()).collect();
+    for &(index, kind, v) in values {
+        if let Some(item) = items.get_mut(index) {
+            *item = format_value(kind, v);
+        }
+    }
+    (element.array_key.clone(), format!("[{}]", items.join(", ")))
+}
 
 /// A value as it is written into a scenario: floats always with a decimal point.
 pub fn format_value(kind: Kind, v: f64) -> String {

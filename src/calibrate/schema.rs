@@ -119,8 +119,9 @@ enum Scale {
 #[derive(JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct Parameter {
-    /// A scenario key path, dotted, without array indices (e.g. `parameters.entry.threshold`).
-    #[schemars(regex(pattern = r"^[^.\[\]][^\[\]]*[^.\[\]]$"))]
+    /// A scenario key path, dotted, optionally ending in one array index (e.g.
+    /// `parameters.entry.threshold`, `parameters.talent.places_per_1000_working_age_q[0]`).
+    #[schemars(regex(pattern = r"^[^.\[\]][^\[\]]*[^.\[\]](\[[0-9]+\])?$"))]
     key: String,
     /// Lower end of the prior.
     min: f64,

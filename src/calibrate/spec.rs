@@ -62,7 +62,8 @@ pub struct ScenarioSpec {
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ParameterSpec {
-    /// Scenario key path (dotted, no array indices), e.g. `parameters.entry.threshold`.
+    /// Scenario key path, dotted, optionally ending in one array index, e.g.
+    /// `parameters.entry.threshold` or `parameters.talent.places_per_1000_working_age_q[0]`.
     pub key: String,
     pub min: f64,
     pub max: f64,
@@ -662,10 +663,17 @@ fn validate(t: &toml::Table, ds: &mut Vec<Diagnostic>) -> CalibrationSpec {
     for (at, p) in r.tables(t, "parameters") {
         r.unknown(p, &at, &PARAMETER_KEYS);
         let key = r.string(p, &at, "key", true).unwrap_or_default();
-        if key.contains('[') || key.contains(']') || key.starts_with('.') || key.ends_with('.') {
+        let dotted = super::model::split_array_index(&key).map_or(key.as_str(), |(a, _)| a);
+        if dotted.contains('[')
+            || dotted.contains(']')
+            || dotted.starts_with('.')
+            || dotted.ends_with('.')
+        {
             r.ds.push(diag(
                 &format!("{at}.key"),
-                format!("`{key}`: only dotted key paths without array indices can be calibrated"),
+                format!(
+                    "`{key}`: only dotted key paths, optionally ending in one array index (`a.b[2]`), can be calibrated"
+                ),
             ));
         }
         if !key.is_empty() && parameters.iter().any(|x| x.key == key) {

@@ -191,6 +191,10 @@ const DATA: &[(&str, &str)] = &[
         include_str!("../../data/people_vietnamese_in_japan.csv"),
     ),
     (
+        "emigrant_stock.csv",
+        include_str!("../../data/emigrant_stock.csv"),
+    ),
+    (
         "emigrants_in_labour_destinations.csv",
         include_str!("../../data/emigrants_in_labour_destinations.csv"),
     ),
