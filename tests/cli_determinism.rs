@@ -252,10 +252,11 @@ fn float_columns_never_hold_a_bare_integer() {
 
 /// SHA-256 of the default scenario's `timeseries.csv` (3 replications, default seed). Speed-ups
 /// that are meant to change no number must leave it alone; a deliberate model change updates it
-/// and says so in its commit message. Last change: six destination-share columns added
-/// (`talent_destination_share`, `origin_talent_destination_share`); every other column unchanged.
+/// and says so in its commit message. Last change: the talent defaults calibrated across origins
+/// (`scenarios/calibration/talent_origins_all_years.toml`): λ, fee weight, wage and diaspora
+/// elasticities, intern and student places, alternatives' wage, mobility peak.
 const DEFAULT_TIMESERIES_SHA256: &str =
-    "33ae2ff5938ee70200ecfbd44b7f38bbbb69be09799ebf79c5607b2e308911d3";
+    "6cf0fca0e39603d530f90d77a1b91438d35c2dbae8177645b4e8a0590f53da1c";
 
 #[test]
 fn the_default_scenarios_timeseries_csv_is_pinned_by_its_hash() {

@@ -507,9 +507,12 @@ params_struct! {
     TalentParams {
         /// δ_k: new places employers open per quarter per 1,000 working-age residents of the
         /// destination at its peak working-age population, by programme (interns, specified
-        /// skilled workers, students, engineers) [persons per 1,000 per quarter]. Free scale,
-        /// hand-set against the 2006–2015 Vietnamese residents path [calibration].
-        places_per_1000_working_age_q: [f64; 4] = [0.26, 0.10, 0.09, 0.045],
+        /// skilled workers, students, engineers) [persons per 1,000 per quarter]. Free scale:
+        /// interns and students calibrated (posterior medians of
+        /// `scenarios/calibration/talent_origins_all_years.toml`, 90 % intervals 0.085–0.30 and
+        /// 0.031–0.14; docs/CALIBRATION.md); SSW and engineers hand-set (no data before 2019 for
+        /// SSW) [calibration].
+        places_per_1000_working_age_q: [f64; 4] = [0.145, 0.10, 0.053, 0.045],
         /// ε_L: elasticity of places to the labour shortage, (peak working-age population /
         /// current)^ε_L [dimensionless] [P].
         #[schemars(range(min = 0.0, max = 20.0))]
@@ -519,17 +522,17 @@ params_struct! {
         #[schemars(range(min = 0.0, max = 1.0))]
         applicant_rate_per_q: f64 = 0.02,
         /// ε_w: elasticity of applicants to the destination/origin wage ratio in USD (the yen
-        /// moves it) [dimensionless] [P].
+        /// moves it) [dimensionless] [calibrated: posterior median of `scenarios/calibration/talent_origins_all_years.toml` (Vietnamese, Chinese, Filipino and Indonesian residents in Japan, one value for every origin), 90 % interval 0.64–1.91; docs/CALIBRATION.md].
         #[schemars(range(min = 0.0, max = 3.0))]
-        wage_elasticity: f64 = 1.0,
+        wage_elasticity: f64 = 1.36,
         /// y*: income per capita of the origin [current USD per person per year] at which its
         /// propensity to emigrate peaks (the mobility transition: emigration rises with income
         /// while people gain the means to go and falls once home incomes catch up; Clemens 2014,
         /// IZA DP 8592, and Dao, Docquier, Parsons & Peri 2018, JDE 132:88–101, place the peak
         /// at about 5,000–10,000 PPP USD, i.e. roughly 2,000–4,500 current USD at the price
-        /// levels of these origins) [S, range; value fitted on 1992–2015 residents].
+        /// levels of these origins) [S, range; value posterior median of `scenarios/calibration/talent_origins_all_years.toml` (Vietnamese, Chinese, Filipino and Indonesian residents in Japan, one value for every origin), 90 % interval 2,020–4,430; docs/CALIBRATION.md].
         #[schemars(range(min = 500.0, max = 20000.0))]
-        mobility_transition_peak_income_usd: f64 = 3000.0,
+        mobility_transition_peak_income_usd: f64 = 3500.0,
         /// s: width of the hump `H(y) = exp(−ln²(y/y*)/(2 s²))` in log income [dimensionless]
         /// (s = 1.2: H halves at 0.37 y* and 2.7 y*, as wide as the cross-country hump of the
         /// same sources) [S, range; value fitted on 1992–2015 residents].
@@ -538,31 +541,32 @@ params_struct! {
         /// ε_D: elasticity of applicants to the diaspora (origin's residents in the destination per
         /// origin resident): migration costs fall with the network. Beine, Docquier & Özden
         /// (2011, JDE 95:30–41) estimate elasticities of bilateral migration to the diaspora of
-        /// about one half [S, value as reported in their abstract's range] [dimensionless].
+        /// about one half [S, range; value posterior median of `scenarios/calibration/talent_origins_all_years.toml` (Vietnamese, Chinese, Filipino and Indonesian residents in Japan, one value for every origin), 90 % interval 0.35–0.87, which holds their one half; docs/CALIBRATION.md] [dimensionless].
         #[schemars(range(min = 0.0, max = 1.5))]
-        diaspora_elasticity: f64 = 0.5,
+        diaspora_elasticity: f64 = 0.67,
         /// ω: wage in the alternative destinations (the Gulf, Malaysia, Taiwan, Korea, …) as a
         /// share of the destination's wage before exchange-rate shocks, the same for every
-        /// origin [share] [P].
+        /// origin [share] [calibrated: posterior median of `scenarios/calibration/talent_origins_all_years.toml` (Vietnamese, Chinese, Filipino and Indonesian residents in Japan, one value for every origin), 90 % interval 0.20–0.70; docs/CALIBRATION.md].
         #[schemars(range(min = 0.05, max = 2.0))]
-        alternative_wage_ratio: f64 = 0.5,
+        alternative_wage_ratio: f64 = 0.43,
         /// λ: dissimilarity of the nest of foreign destinations (nested logit: would-be migrants
         /// choose to go, then where; 1 = no substitution between destinations, as in a plain
         /// logit; towards 0 the destinations are close substitutes and each origin's people
         /// concentrate on its best one). Home and abroad substitute little while destinations
         /// substitute among themselves (Beine, Bierlaire & Docquier 2021, IZA DP 14090;
         /// multilateral resistance, Bertoli & Fernández-Huertas Moraga 2013, JDE 102:79–100)
-        /// [dimensionless] [S, structure; value P: 1 until calibrated (issue 14);
+        /// [dimensionless] [S, structure; value posterior median of `scenarios/calibration/talent_origins_all_years.toml` (Vietnamese, Chinese, Filipino and Indonesian residents in Japan, one value for every origin), 90 % interval 0.36–0.96: the plain logit, 1, is outside it; docs/CALIBRATION.md;
         /// `scenarios/experiments/talent_substitutable_destinations.toml` runs 0.5].
         #[schemars(range(min = 0.05, max = 1.0))]
-        destination_nest_dissimilarity: f64 = 1.0,
+        destination_nest_dissimilarity: f64 = 0.73,
         /// ε_T: elasticity of applicants and employers' take-up to country-pair trust
         /// (competing origins sit at ½) [dimensionless] [P].
         #[schemars(range(min = 0.0, max = 2.0))]
         trust_elasticity: f64 = 0.5,
-        /// φ_fee: weight of the cost burden (fee plus language preparation) [dimensionless] [P].
+        /// φ_fee: weight of the cost burden (fee plus language preparation) [dimensionless]
+        /// [calibrated: posterior median of `scenarios/calibration/talent_origins_all_years.toml` (Vietnamese, Chinese, Filipino and Indonesian residents in Japan, one value for every origin), 90 % interval 0.04–0.91: barely identified; docs/CALIBRATION.md].
         #[schemars(range(min = 0.0, max = 1.0))]
-        fee_weight: f64 = 0.8,
+        fee_weight: f64 = 0.57,
         /// μ_m: missing hazard per quarter per unit of debt burden `0.55 C/(C + 4 w_o)` without
         /// employer mobility. Hand-set so that the all-origin rate is ≈ 2.4 %/yr (9,753 missing
         /// in 2023 over ≈ 400k interns, ISA) at the ISA-average fee; Vietnam's rate is then an

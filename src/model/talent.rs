@@ -494,6 +494,8 @@ mod tests {
             trust_elasticity: 0.5,
             fee_weight: 0.5,
             missing_hazard: 0.1,
+            mobility_transition_peak_income_usd: 3000.0,
+            mobility_transition_width_ln: 1.2,
             ..TalentParams::default()
         }
     }
@@ -571,7 +573,7 @@ mod tests {
     #[test]
     fn the_mobility_transition_peaks_at_its_income_and_falls_on_both_sides_by_hand() {
         let p = params();
-        // y* = 3,000, s = 1.2 (defaults): H(y*) = 1.
+        // y* = 3,000, s = 1.2 (the test values): H(y*) = 1.
         assert_eq!(mobility_transition(&p, 3000.0), 1.0);
         // One s above and below in log income: exp(−½) = 0.60653.
         let one_s = 1.2f64.exp();
