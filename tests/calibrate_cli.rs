@@ -207,6 +207,19 @@ fn bad_calibration_files_give_located_errors_and_write_nothing() {
             ],
         ),
         (
+            text.replace(
+                "parameters.entry.threshold",
+                "parameters.talent.places_per_1000_working_age_q[0]",
+            )
+            .replace(
+                "parameters.trade.gravity_constant_usd_per_q",
+                "parameters.talent.places_per_1000_working_age_q[00]",
+            ),
+            vec![
+                "parameters[1].key: `parameters.talent.places_per_1000_working_age_q[00]` is given twice",
+            ],
+        ),
+        (
             text.replace("max = 20.5", "max = 17.0"),
             vec!["parameters[0].max: must be greater than min (18), found 17"],
         ),

@@ -98,6 +98,11 @@ pub fn index_of(generation: u32, attempt: u32) -> u64 {
     ((generation as u64) << 32) | attempt as u64
 }
 
+/// The (generation, attempt) of an evaluation index: the inverse of [`index_of`].
+pub fn generation_and_attempt(index: u64) -> (u32, u32) {
+    ((index >> 32) as u32, index as u32)
+}
+
 const ABC_SALT: u64 = 0xABC5_3C00_0000_0001;
 
 fn stream(seed: u64, generation: u32, attempt: u32) -> ChaCha8Rng {

@@ -88,13 +88,6 @@ pub struct ArrayElement {
     pub base: Vec<Vec<toml::Value>>,
 }
 
-/// Splits `a.b[2]` into (`a.b`, 2); `None` for a key without a trailing index.
-pub fn split_array_index(key: &str) -> Option<(&str, usize)> {
-    let open = key.rfind('[')?;
-    let index = key.strip_suffix(']')?[open + 1..].parse().ok()?;
-    Some((&key[..open], index))
-}
-
 /// Distance and the values behind it: one per observation point, then one per pattern.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Evaluation {
@@ -222,8 +215,10 @@ impl Objective {
             .parameters
             .iter()
             .map(|param| {
-                let (array_key, index) = split_array_index(&param.key)?;
-                let path = crate::scenario::keypath::KeyPath::parse(array_key).ok()?;
+                let (path, index) = crate::scenario::keypath::KeyPath::parse(&param.key)
+                    .ok()?
+                    .split_trailing_index()?;
+                let index = index?;
                 let base = effective
                     .iter()
                     .map(|eff| match eff {
@@ -235,7 +230,7 @@ impl Objective {
                     })
                     .collect();
                 Some(ArrayElement {
-                    array_key: array_key.to_string(),
+                    array_key: path.to_string(),
                     index,
                     base,
                 })

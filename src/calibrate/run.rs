@@ -757,8 +757,9 @@ pub fn run_calibration(
 
     // best.toml (first scenario) and best_<id>.toml (each scenario).
     for (s, sc) in objective.scenarios.iter().enumerate() {
+        let (best_generation, best_attempt) = super::abc::generation_and_attempt(best_index);
         let mut text = format!(
-            "# Written by `kizuna calibrate` ({}): the best evaluation (lowest distance, evaluation {best_index}) of the final population.\n\
+            "# Written by `kizuna calibrate` ({}): the best evaluation (lowest distance; generation {best_generation}, proposal {best_attempt}; `evaluation` {best_index} in posterior.csv) of the final population.\n\
              # Run it as is: kizuna run {}\n",
             spec.name,
             if s == 0 {

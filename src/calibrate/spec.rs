@@ -663,25 +663,25 @@ fn validate(t: &toml::Table, ds: &mut Vec<Diagnostic>) -> CalibrationSpec {
     for (at, p) in r.tables(t, "parameters") {
         r.unknown(p, &at, &PARAMETER_KEYS);
         let key = r.string(p, &at, "key", true).unwrap_or_default();
-        let dotted = super::model::split_array_index(&key).map_or(key.as_str(), |(a, _)| a);
-        if dotted.contains('[')
-            || dotted.contains(']')
-            || dotted.starts_with('.')
-            || dotted.ends_with('.')
-        {
-            r.ds.push(diag(
+        // Written back to best.toml as a dotted key, so only table keys and one final index;
+        // compared in printed form, so `q[00]` and `q[0]` are the same parameter.
+        let canonical = crate::scenario::keypath::KeyPath::parse(&key)
+            .ok()
+            .and_then(|path| path.split_trailing_index().map(|_| path.to_string()));
+        match &canonical {
+            None if !key.is_empty() => r.ds.push(diag(
                 &format!("{at}.key"),
                 format!(
                     "`{key}`: only dotted key paths, optionally ending in one array index (`a.b[2]`), can be calibrated"
                 ),
-            ));
-        }
-        if !key.is_empty() && parameters.iter().any(|x| x.key == key) {
-            r.ds.push(diag(
+            )),
+            Some(c) if parameters.iter().any(|x| &x.key == c) => r.ds.push(diag(
                 &format!("{at}.key"),
                 format!("`{key}` is given twice"),
-            ));
+            )),
+            _ => {}
         }
+        let key = canonical.unwrap_or(key);
         let min = r.number(p, &at, "min", true);
         let max = r.number(p, &at, "max", true);
         let scale = match r.string(p, &at, "scale", false).as_deref() {

@@ -117,6 +117,20 @@ impl KeyPath {
         KeyPath(Vec::new())
     }
 
+    /// A path of table keys, optionally ending in one array index, split into the keys and
+    /// the index: `a.b[2]` gives (`a.b`, `Some(2)`), `a.b` gives (`a.b`, `None`). `None` for
+    /// any other path (a selector or an index before the end), which cannot be written back
+    /// as dotted keys.
+    pub fn split_trailing_index(&self) -> Option<(KeyPath, Option<usize>)> {
+        let (keys, index) = match self.0.split_last() {
+            Some((Segment::Index(i), keys)) => (keys, Some(*i)),
+            Some(_) => (&self.0[..], None),
+            None => return None,
+        };
+        let all_keys = !keys.is_empty() && keys.iter().all(|s| matches!(s, Segment::Key(_)));
+        all_keys.then(|| (KeyPath(keys.to_vec()), index))
+    }
+
     /// Parse `a.b[1].c[VNM].d` (see the module documentation for the syntax).
     pub fn parse(s: &str) -> Result<Self, KeyPathError> {
         let err = |message: String| KeyPathError {
@@ -581,6 +595,21 @@ mod tests {
         "#
         .parse()
         .expect("sample parses")
+    }
+
+    #[test]
+    fn only_table_keys_with_an_optional_final_index_split() {
+        let split = |s: &str| {
+            KeyPath::parse(s)
+                .unwrap()
+                .split_trailing_index()
+                .map(|(keys, i)| (keys.to_string(), i))
+        };
+        assert_eq!(split("a.b"), Some(("a.b".into(), None)));
+        assert_eq!(split("a.b[02]"), Some(("a.b".into(), Some(2))));
+        assert_eq!(split("countries[VNM].x"), None);
+        assert_eq!(split("a[0].b"), None);
+        assert_eq!(split("grid[0][2]"), None);
     }
 
     #[test]
