@@ -756,8 +756,8 @@ pub fn run_calibration(
     files.push(path);
 
     // best.toml (first scenario) and best_<id>.toml (each scenario).
+    let (best_generation, best_attempt) = super::abc::generation_and_attempt(best_index);
     for (s, sc) in objective.scenarios.iter().enumerate() {
-        let (best_generation, best_attempt) = super::abc::generation_and_attempt(best_index);
         let mut text = format!(
             "# Written by `kizuna calibrate` ({}): the best evaluation (lowest distance; generation {best_generation}, proposal {best_attempt}; `evaluation` {best_index} in posterior.csv) of the final population.\n\
              # Run it as is: kizuna run {}\n",
